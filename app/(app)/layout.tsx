@@ -1,0 +1,8 @@
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/layout/app-shell";
+import { hasRole, requirePageUser } from "@/lib/server/auth/page";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const user = await requirePageUser();
+  return <AppShell user={{ name: user.name, email: user.email, role: user.role, isAdmin: hasRole(user, "admin") }}>{children}</AppShell>;
+}

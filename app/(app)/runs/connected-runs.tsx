@@ -1,0 +1,86 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useEffect, useState } from "react";
+import { queries } from "@/lib/api/queries";
+import { RUN_STATUSES, type RunPage } from "@/lib/api/schemas";
+import { RunsTable } from "@/components/runs/runs-table";
+import { RunsEmpty } from "@/components/runs/runs-empty";
+import { StatusFilter } from "@/components/runs/status-filter";
+import { Button } from "@/components/ui/button";
+import { Card, PageHeader } from "@/components/ui/card";
+
+type Props = { initialPage: RunPage; project: string; status: string; cursor: string; collectorUrl: string; renderedAt: number };
+
+/** Data-bound run list: URL state (filters, page) -> query -> RunsTable. */
+export function ConnectedRuns({ initialPage, project, status, cursor, collectorUrl, renderedAt }: Props) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const { data, isFetching, error } = useQuery({
+    ...queries.runs({ project, status, cursor }),
+    initialData: initialPage,
+    initialDataUpdatedAt: renderedAt,
+  });
+  const now = useNow(renderedAt);
+
+  const navigate = (patch: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(patch)) (v ? next.set(k, v) : next.delete(k));
+    router.push(`${pathname}?${next}`);
+  };
+  const selected = status ? status.split(",") : [];
+
+  return (
+    <>
+      <PageHeader
+        title="Runs"
+        description="Every agent execution Causeway has seen, newest first."
+        actions={
+          <span className="text-xs text-zinc-500" aria-live="polite">
+            {error ? `Refresh failed: ${error.message}` : isFetching ? "Refreshing…" : "Up to date"}
+          </span>
+        }
+      />
+      <div className="mb-3">
+        <StatusFilter
+          statuses={RUN_STATUSES}
+          selected={selected}
+          onChange={(next) => navigate({ status: next.join(",") || undefined, cursor: undefined })}
+        />
+      </div>
+      <Card>
+        {data.runs.length === 0 ? (
+          <RunsEmpty filtered={selected.length > 0 || !!cursor} collectorUrl={collectorUrl} />
+        ) : (
+          <RunsTable runs={data.runs} now={now} />
+        )}
+        {(cursor || data.nextCursor) && (
+          <div className="flex justify-end gap-2 border-t border-zinc-200 px-4 py-2 dark:border-zinc-800">
+            {cursor && (
+              <Button variant="secondary" onClick={() => navigate({ cursor: undefined })}>
+                Newest
+              </Button>
+            )}
+            {data.nextCursor && (
+              <Button variant="secondary" onClick={() => navigate({ cursor: data.nextCursor ?? undefined })}>
+                Older runs →
+              </Button>
+            )}
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
+
+/** A clock that ticks each second so live durations and "ago" labels move. */
+function useNow(initial: number): number {
+  const [now, setNow] = useState(initial);
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  return now;
+}

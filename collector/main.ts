@@ -1,0 +1,53 @@
+import pg from "pg";
+import { createLogger } from "@/lib/log";
+import { parseCollectorEnv } from "@/collector/env";
+import { createCollectorServer } from "@/collector/receiver/server";
+import { COLLECTOR_METRICS, createMetrics } from "@/collector/receiver/metrics";
+
+/**
+ * The collector process: OTLP/HTTP in, Postgres out. It sits beside agents, never
+ * in their path: if it is down, exporters drop or retry and agents keep working.
+ */
+async function main(): Promise<void> {
+  const env = parseCollectorEnv();
+  const log = createLogger("collector", env.CAUSEWAY_LOG_LEVEL);
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  pool.on("error", (error) => log.warn("database connection error", { error: error.message }));
+
+  const server = createCollectorServer({
+    log,
+    metrics: createMetrics(COLLECTOR_METRICS),
+    databaseReady: async () => (await pool.query("SELECT 1")).rowCount === 1,
+  });
+  server.listen(env.CAUSEWAY_COLLECTOR_PORT, env.CAUSEWAY_HOST, () =>
+    log.info(`listening on http://${env.CAUSEWAY_HOST}:${env.CAUSEWAY_COLLECTOR_PORT}`),
+  );
+  server.on("error", (error) => {
+    log.error("cannot listen", { error });
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping, finishing in-flight requests`);
+    const deadline = setTimeout(() => {
+      log.error("shutdown timed out");
+      process.exit(1);
+    }, env.CAUSEWAY_SHUTDOWN_TIMEOUT_MS).unref();
+    // Stop accepting, let in-flight requests finish (they are acknowledged only once stored).
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await pool.end();
+    clearTimeout(deadline);
+    log.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`collector failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import type { RunSummary } from "@/lib/api/schemas";
+import { formatAgo, formatCount, formatDuration, formatTimestamp } from "@/lib/format";
+import { RunStatusBadge } from "@/components/runs/status-badge";
+import { Table, Td, Th } from "@/components/ui/table";
+
+/** The run list: presentational, fed by ConnectedRuns. */
+export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
+  return (
+    <Table label="Runs">
+      <thead>
+        <tr>
+          <Th>Status</Th>
+          <Th>Agent</Th>
+          <Th>Name</Th>
+          <Th>Started</Th>
+          <Th className="text-right">Duration</Th>
+          <Th className="text-right">Steps</Th>
+          <Th className="text-right">LLM</Th>
+          <Th className="text-right">Tools</Th>
+          <Th className="text-right">Tokens</Th>
+          <Th className="text-right">Errors</Th>
+          <Th className="text-right">Drift</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((run) => (
+          <tr key={run.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
+            <Td>
+              <RunStatusBadge status={run.status} />
+            </Td>
+            <Td className="max-w-48 truncate font-medium">{run.agent?.serviceName ?? <span className="text-zinc-400">unknown</span>}</Td>
+            <Td className="max-w-72 truncate" title={run.id}>
+              {run.name || <span className="font-mono text-xs text-zinc-500">{run.id.slice(0, 12)}…</span>}
+            </Td>
+            <Td title={formatTimestamp(run.startedAt)} className="text-zinc-500">
+              {formatAgo(run.startedAt, now)}
+            </Td>
+            <Td className="text-right tabular-nums">
+              {run.status === "live" ? formatDuration(now - Date.parse(run.startedAt)) : formatDuration(run.durationMs)}
+            </Td>
+            <Td className="text-right tabular-nums">{formatCount(run.stepCount)}</Td>
+            <Td className="text-right tabular-nums">{formatCount(run.llmCallCount)}</Td>
+            <Td className="text-right tabular-nums">{formatCount(run.toolCallCount)}</Td>
+            <Td className="text-right tabular-nums">{formatCount(run.totalTokens)}</Td>
+            <Td className={`text-right tabular-nums ${run.errorCount ? "font-medium text-red-600 dark:text-red-400" : "text-zinc-400"}`}>
+              {run.errorCount}
+            </Td>
+            <Td className={`text-right tabular-nums ${run.driftCount ? "font-medium text-amber-600 dark:text-amber-400" : "text-zinc-400"}`}>
+              {run.driftCount}
+            </Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,24 @@
+import { queryOptions } from "@tanstack/react-query";
+import { z } from "zod";
+import { api } from "@/lib/api/client";
+import { apiKeyView, runPage, userView } from "@/lib/api/schemas";
+
+/** TanStack Query options per resource, so keys and fetchers are defined once. */
+export const queries = {
+  runs: (params: { project: string; status?: string; cursor?: string }) =>
+    queryOptions({
+      queryKey: ["runs", params],
+      queryFn: () => api(runPage, `/api/v1/runs?${new URLSearchParams(stripEmpty(params))}`),
+      refetchInterval: 5_000,
+    }),
+  users: () => queryOptions({ queryKey: ["users"], queryFn: () => api(z.object({ users: z.array(userView) }), "/api/v1/users") }),
+  apiKeys: (project: string) =>
+    queryOptions({
+      queryKey: ["api-keys", project],
+      queryFn: () => api(z.object({ apiKeys: z.array(apiKeyView) }), `/api/v1/api-keys?project=${encodeURIComponent(project)}`),
+    }),
+};
+
+function stripEmpty(params: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).filter((e): e is [string, string] => !!e[1]));
+}

@@ -1,0 +1,101 @@
+import { z } from "zod";
+import { ROLES, SCOPES } from "@/lib/auth/access";
+
+/** Request and response shapes of the REST API, shared by route handlers, the UI and tests. */
+
+export const RUN_STATUSES = ["live", "ok", "error", "paused", "killed"] as const;
+export const runStatus = z.enum(RUN_STATUSES);
+
+export const runSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: runStatus,
+  agent: z.object({ id: z.string(), serviceName: z.string(), instanceId: z.string() }).nullable(),
+  sessionId: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  lastActivityAt: z.string(),
+  stepCount: z.number(),
+  llmCallCount: z.number(),
+  toolCallCount: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  totalTokens: z.number(),
+  errorCount: z.number(),
+  driftCount: z.number(),
+});
+export type RunSummary = z.infer<typeof runSummary>;
+
+export const runPage = z.object({ runs: z.array(runSummary), nextCursor: z.string().nullable() });
+export type RunPage = z.infer<typeof runPage>;
+
+const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item));
+
+export const runListQuery = z.object({
+  project: z.string().default("default"),
+  status: csv(runStatus).optional(),
+  agent: z.string().uuid().optional(),
+  session: z.string().max(512).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type RunListQuery = z.infer<typeof runListQuery>;
+
+export const role = z.enum(ROLES);
+export const scope = z.enum(SCOPES);
+
+export const userView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role,
+  createdAt: z.string(),
+  lastSignInAt: z.string().nullable(),
+  disabled: z.boolean(),
+});
+
+const password = z.string().min(10, "must be at least 10 characters").max(200);
+export const createUserBody = z.object({
+  email: z.string().email().max(254),
+  name: z.string().trim().min(1).max(100),
+  password,
+  role,
+});
+export const updateUserBody = z
+  .object({ role: role.optional(), disabled: z.boolean().optional(), name: z.string().trim().min(1).max(100).optional(), password: password.optional() })
+  .refine((b) => Object.keys(b).length > 0, "nothing to update");
+
+export const setupBody = z.object({
+  email: z.string().email().max(254),
+  name: z.string().trim().min(1).max(100),
+  password,
+  code: z.string().max(200).optional(),
+});
+
+export const signInBody = z.union([
+  z.object({ email: z.string().email().max(254), password: z.string().min(1).max(200) }),
+  z.object({ token: z.string().min(1).max(500) }),
+]);
+
+export const apiKeyView = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(scope),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export const createApiKeyBody = z.object({
+  name: z.string().trim().min(1).max(100),
+  scopes: z.array(scope).min(1, "choose at least one scope"),
+});
+
+export const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
