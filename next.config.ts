@@ -3,6 +3,9 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // `npm test` typechecks the whole project (tsc --noEmit); doing it again in every
+  // `next build` would only slow down a newcomer's first `npm start`.
+  typescript: { ignoreBuildErrors: true },
   // node-postgres loads optional native bindings dynamically; keep it out of the bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
   async headers() {

@@ -3,10 +3,18 @@ import { parseSettings } from "@/lib/config/settings";
 /** Settings of the collector process, parsed once at start-up. */
 export function parseCollectorEnv(source: Record<string, string | undefined> = process.env) {
   const s = parseSettings(
-    ["DATABASE_URL", "CAUSEWAY_HOST", "CAUSEWAY_COLLECTOR_PORT", "CAUSEWAY_INGEST_KEY", "CAUSEWAY_LOG_LEVEL", "CAUSEWAY_SHUTDOWN_TIMEOUT_MS"] as const,
+    [
+      "DATABASE_URL",
+      "CAUSEWAY_HOST",
+      "CAUSEWAY_COLLECTOR_PORT",
+      "CAUSEWAY_INGEST_KEY",
+      "CAUSEWAY_LOG_LEVEL",
+      "CAUSEWAY_SHUTDOWN_TIMEOUT_MS",
+    ] as const,
     source,
   );
-  if (!s.DATABASE_URL) throw new Error("DATABASE_URL is not set: start the collector with `npm start`, which provides the database.");
+  if (!s.DATABASE_URL)
+    throw new Error("DATABASE_URL is not set: start the collector with `npm start`, which provides the database.");
   return { ...s, DATABASE_URL: s.DATABASE_URL };
 }
 export type CollectorEnv = ReturnType<typeof parseCollectorEnv>;

@@ -3,10 +3,14 @@ import { test } from "node:test";
 import { formatAgo, formatCount, formatDuration } from "@/lib/format";
 
 test("durations read naturally at every scale", () => {
-  assert.deepEqual(
-    [null, 12, 1234, 45_600, 125_000, 7_500_000].map(formatDuration),
-    ["—", "12 ms", "1.23 s", "45.6 s", "2m 5s", "2h 5m"],
-  );
+  assert.deepEqual([null, 12, 1234, 45_600, 125_000, 7_500_000].map(formatDuration), [
+    "—",
+    "12 ms",
+    "1.23 s",
+    "45.6 s",
+    "2m 5s",
+    "2h 5m",
+  ]);
 });
 
 test("counts abbreviate past a thousand", () => {

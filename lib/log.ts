@@ -7,7 +7,11 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 
 export type Logger = Record<LogLevel, (message: string, fields?: Record<string, unknown>) => void>;
 
-export function createLogger(component: string, level: LogLevel = "info", write = (line: string) => process.stderr.write(line + "\n")): Logger {
+export function createLogger(
+  component: string,
+  level: LogLevel = "info",
+  write = (line: string) => process.stderr.write(line + "\n"),
+): Logger {
   const emit = (l: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (ORDER[l] < ORDER[level]) return;
     const extra = fields && Object.keys(fields).length ? " " + JSON.stringify(fields, errorReplacer) : "";

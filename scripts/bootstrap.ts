@@ -23,7 +23,11 @@ export async function localIngestKey(db: Db, dataDir: string, configured?: strin
   const project = await findProjectBySlug(db, DEFAULT_PROJECT_SLUG);
   if (!project) return null;
   if ((await db.apiKey.count({ where: { projectId: project.id } })) > 0) return null; // keys are managed in the UI now
-  const { key } = await createApiKey(db, { projectId: project.id, name: "local ingest (created by npm start)", scopes: ["ingest"] });
+  const { key } = await createApiKey(db, {
+    projectId: project.id,
+    name: "local ingest (created by npm start)",
+    scopes: ["ingest"],
+  });
   writeFileSync(file, key + "\n", { mode: 0o600 });
   return key;
 }

@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     ? null
     : await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pgdata"), port: env.CAUSEWAY_EMBEDDED_DB_PORT });
   const databaseUrl = env.DATABASE_URL ?? embedded!.url;
-  log.info(embedded ? `embedded Postgres (PGlite) on ${embedded.url}, data in ${path.join(dataDir, "pgdata")}` : "using DATABASE_URL");
+  log.info(
+    embedded ? `embedded Postgres (PGlite) on ${embedded.url}, data in ${path.join(dataDir, "pgdata")}` : "using DATABASE_URL",
+  );
 
   const { applied } = await migrate(databaseUrl, { log: (m) => log.info(m) });
   if (applied.length === 0) log.info("database schema is up to date");
@@ -103,7 +105,10 @@ function buildWebIfStale(log: ReturnType<typeof createLogger>): void {
 async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }

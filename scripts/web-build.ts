@@ -7,7 +7,17 @@ import path from "node:path";
  * since the last build (a fingerprint of paths, sizes and mtimes), so a restart is fast
  * and a `git pull` is never served stale.
  */
-const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json", "instrumentation.ts"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+  "instrumentation.ts",
+];
 
 export function sourceFingerprint(root: string): string {
   const hash = createHash("sha256");
@@ -24,7 +34,11 @@ export function sourceFingerprint(root: string): string {
 
 export function buildIsCurrent(root: string): boolean {
   const stamp = path.join(root, ".next", "causeway-fingerprint");
-  return existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stamp) && readFileSync(stamp, "utf8") === sourceFingerprint(root);
+  return (
+    existsSync(path.join(root, ".next", "BUILD_ID")) &&
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8") === sourceFingerprint(root)
+  );
 }
 
 export function markBuilt(root: string, fingerprint: string): void {

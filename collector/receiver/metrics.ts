@@ -9,12 +9,14 @@ export function createMetrics(help: Record<string, { type: "counter" | "gauge"; 
     render() {
       values.set("causeway_collector_resident_memory_bytes", process.memoryUsage().rss);
       values.set("causeway_collector_uptime_seconds", Math.round(process.uptime()));
-      return [...values]
-        .map(([name, v]) => {
-          const h = help[name];
-          return `${h ? `# HELP ${name} ${h.help}\n# TYPE ${name} ${h.type}\n` : ""}${name} ${v}`;
-        })
-        .join("\n") + "\n";
+      return (
+        [...values]
+          .map(([name, v]) => {
+            const h = help[name];
+            return `${h ? `# HELP ${name} ${h.help}\n# TYPE ${name} ${h.type}\n` : ""}${name} ${v}`;
+          })
+          .join("\n") + "\n"
+      );
     },
   };
 }

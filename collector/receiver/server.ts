@@ -11,7 +11,12 @@ export type Probe = () => Promise<boolean>;
  */
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-export function createCollectorServer(opts: { log: Logger; metrics: Metrics; databaseReady: Probe; routes?: Record<string, Route> }): Server {
+export function createCollectorServer(opts: {
+  log: Logger;
+  metrics: Metrics;
+  databaseReady: Probe;
+  routes?: Record<string, Route>;
+}): Server {
   const routes: Record<string, Route> = {
     "GET /healthz": async (_req, res) => send(res, 200, { status: "ok" }),
     "GET /readyz": async (_req, res) => {

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { api } from "@/lib/api/client";
 import { Button } from "@/components/ui/button";
 import { ErrorText, Field, Input } from "@/components/ui/field";
+import { onSubmitForm } from "@/components/ui/form";
 
 export function SetupForm({ code, codeRequired }: { code: string; codeRequired: boolean }) {
   const router = useRouter();
@@ -20,14 +21,14 @@ export function SetupForm({ code, codeRequired }: { code: string; codeRequired: 
 
   return (
     <form
-      action={(form) =>
+      onSubmit={onSubmitForm((form) =>
         setup.mutate({
           name: String(form.get("name")),
           email: String(form.get("email")),
           password: String(form.get("password")),
           code: String(form.get("code") ?? ""),
-        })
-      }
+        }),
+      )}
       className="space-y-4"
     >
       <Field label="Name">

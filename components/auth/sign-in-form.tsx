@@ -7,6 +7,7 @@ import { z } from "zod";
 import { api } from "@/lib/api/client";
 import { Button } from "@/components/ui/button";
 import { ErrorText, Field, Input } from "@/components/ui/field";
+import { onSubmitForm } from "@/components/ui/form";
 
 const ok = z.object({ ok: z.literal(true) });
 
@@ -22,12 +23,15 @@ export function SignInForm({ tokenSignIn, next }: { tokenSignIn: boolean; next: 
   });
 
   function submit(form: FormData) {
-    const body: Record<string, string> = mode === "token" ? { token: String(form.get("token")) } : { email: String(form.get("email")), password: String(form.get("password")) };
+    const body: Record<string, string> =
+      mode === "token"
+        ? { token: String(form.get("token")) }
+        : { email: String(form.get("email")), password: String(form.get("password")) };
     signIn.mutate(body);
   }
 
   return (
-    <form action={submit} className="space-y-4">
+    <form onSubmit={onSubmitForm(submit)} className="space-y-4">
       {mode === "password" ? (
         <>
           <Field label="Email">

@@ -28,7 +28,9 @@ export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
             <Td>
               <RunStatusBadge status={run.status} />
             </Td>
-            <Td className="max-w-48 truncate font-medium">{run.agent?.serviceName ?? <span className="text-zinc-400">unknown</span>}</Td>
+            <Td className="max-w-48 truncate font-medium">
+              {run.agent?.serviceName ?? <span className="text-zinc-400">unknown</span>}
+            </Td>
             <Td className="max-w-72 truncate" title={run.id}>
               {run.name || <span className="font-mono text-xs text-zinc-500">{run.id.slice(0, 12)}…</span>}
             </Td>
@@ -42,10 +44,14 @@ export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
             <Td className="text-right tabular-nums">{formatCount(run.llmCallCount)}</Td>
             <Td className="text-right tabular-nums">{formatCount(run.toolCallCount)}</Td>
             <Td className="text-right tabular-nums">{formatCount(run.totalTokens)}</Td>
-            <Td className={`text-right tabular-nums ${run.errorCount ? "font-medium text-red-600 dark:text-red-400" : "text-zinc-400"}`}>
+            <Td
+              className={`text-right tabular-nums ${run.errorCount ? "font-medium text-red-600 dark:text-red-400" : "text-zinc-400"}`}
+            >
               {run.errorCount}
             </Td>
-            <Td className={`text-right tabular-nums ${run.driftCount ? "font-medium text-amber-600 dark:text-amber-400" : "text-zinc-400"}`}>
+            <Td
+              className={`text-right tabular-nums ${run.driftCount ? "font-medium text-amber-600 dark:text-amber-400" : "text-zinc-400"}`}
+            >
               {run.driftCount}
             </Td>
           </tr>

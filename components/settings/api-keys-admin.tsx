@@ -11,11 +11,20 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorText, Field, Input } from "@/components/ui/field";
+import { onSubmitForm } from "@/components/ui/form";
 import { Table, Td, Th } from "@/components/ui/table";
 
 type ApiKey = z.infer<typeof apiKeyView>;
 
-export function ApiKeysAdmin({ project, initialKeys, collectorUrl }: { project: string; initialKeys: ApiKey[]; collectorUrl: string }) {
+export function ApiKeysAdmin({
+  project,
+  initialKeys,
+  collectorUrl,
+}: {
+  project: string;
+  initialKeys: ApiKey[];
+  collectorUrl: string;
+}) {
   const client = useQueryClient();
   const { data } = useQuery({ ...queries.apiKeys(project), initialData: { apiKeys: initialKeys } });
   const refresh = () => client.invalidateQueries({ queryKey: queries.apiKeys(project).queryKey });
@@ -24,7 +33,10 @@ export function ApiKeysAdmin({ project, initialKeys, collectorUrl }: { project: 
 
   const create = useMutation({
     mutationFn: (body: { name: string; scopes: Scope[] }) =>
-      api(z.object({ key: z.string(), apiKey: apiKeyView }), `/api/v1/api-keys${qs}`, { method: "POST", body: JSON.stringify(body) }),
+      api(z.object({ key: z.string(), apiKey: apiKeyView }), `/api/v1/api-keys${qs}`, {
+        method: "POST",
+        body: JSON.stringify(body),
+      }),
     onSuccess: (res) => {
       setCreated({ key: res.key, scopes: res.apiKey.scopes });
       void refresh();
@@ -38,9 +50,15 @@ export function ApiKeysAdmin({ project, initialKeys, collectorUrl }: { project: 
   return (
     <div className="space-y-6">
       {created && (
-        <section role="status" className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 dark:border-emerald-800 dark:bg-emerald-950/40">
+        <section
+          role="status"
+          className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 dark:border-emerald-800 dark:bg-emerald-950/40"
+        >
           <h2 className="font-semibold">Copy your new key now: it will not be shown again.</h2>
-          <code data-testid="new-api-key" className="mt-2 block rounded bg-white px-3 py-2 font-mono text-xs break-all dark:bg-zinc-900">
+          <code
+            data-testid="new-api-key"
+            className="mt-2 block rounded bg-white px-3 py-2 font-mono text-xs break-all dark:bg-zinc-900"
+          >
             {created.key}
           </code>
           {created.scopes.includes("ingest") && (
@@ -107,7 +125,9 @@ export function ApiKeysAdmin({ project, initialKeys, collectorUrl }: { project: 
       <Card title="Create a key">
         <form
           className="flex flex-wrap items-end gap-4 p-4"
-          action={(f) => create.mutate({ name: String(f.get("name")), scopes: SCOPES.filter((s) => f.get(`scope-${s}`)) })}
+          onSubmit={onSubmitForm((f) =>
+            create.mutate({ name: String(f.get("name")), scopes: SCOPES.filter((s) => f.get(`scope-${s}`)) }),
+          )}
         >
           <div className="w-64">
             <Field label="Name">

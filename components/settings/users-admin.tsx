@@ -10,6 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ErrorText, Field, Input, Select } from "@/components/ui/field";
+import { onSubmitForm } from "@/components/ui/form";
 import { Table, Td, Th } from "@/components/ui/table";
 
 type User = z.infer<typeof userView>;
@@ -93,11 +94,17 @@ export function UsersAdmin({ initialUsers, currentUserId }: { initialUsers: User
       <Card title="Add a user">
         <form
           className="grid gap-4 p-4 sm:grid-cols-2 lg:grid-cols-5 lg:items-end"
-          action={(f) =>
+          onSubmit={onSubmitForm((f, form) =>
             create.mutate(
-              { name: String(f.get("name")), email: String(f.get("email")), password: String(f.get("password")), role: String(f.get("role")) },
-            )
-          }
+              {
+                name: String(f.get("name")),
+                email: String(f.get("email")),
+                password: String(f.get("password")),
+                role: String(f.get("role")),
+              },
+              { onSuccess: () => form.reset() },
+            ),
+          )}
         >
           <Field label="Name">
             <Input name="name" required />
@@ -109,7 +116,7 @@ export function UsersAdmin({ initialUsers, currentUserId }: { initialUsers: User
             <Input name="password" type="password" minLength={10} autoComplete="new-password" required />
           </Field>
           <Field label="Role">
-            <Select name="role" defaultValue="viewer">
+            <Select name="role" aria-label="Role" defaultValue="viewer">
               {ROLES.map((r) => (
                 <option key={r}>{r}</option>
               ))}

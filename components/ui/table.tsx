@@ -20,5 +20,7 @@ export function Th({ className = "", ...props }: ThHTMLAttributes<HTMLTableCellE
 }
 
 export function Td({ className = "", ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td className={`border-b border-zinc-100 px-3 py-2 whitespace-nowrap dark:border-zinc-800/70 ${className}`} {...props} />;
+  return (
+    <td className={`border-b border-zinc-100 px-3 py-2 whitespace-nowrap dark:border-zinc-800/70 ${className}`} {...props} />
+  );
 }

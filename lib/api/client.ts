@@ -21,7 +21,11 @@ export async function api<T>(schema: z.ZodType<T>, path: string, init: RequestIn
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
     const parsed = errorBody.safeParse(body);
-    throw new HttpError(res.status, parsed.data?.error.code ?? "http_error", parsed.data?.error.message ?? `Request failed (${res.status})`);
+    throw new HttpError(
+      res.status,
+      parsed.data?.error.code ?? "http_error",
+      parsed.data?.error.message ?? `Request failed (${res.status})`,
+    );
   }
   return schema.parse(body);
 }

@@ -33,7 +33,12 @@ export type RunPage = z.infer<typeof runPage>;
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item));
 
 export const runListQuery = z.object({
@@ -67,7 +72,12 @@ export const createUserBody = z.object({
   role,
 });
 export const updateUserBody = z
-  .object({ role: role.optional(), disabled: z.boolean().optional(), name: z.string().trim().min(1).max(100).optional(), password: password.optional() })
+  .object({
+    role: role.optional(),
+    disabled: z.boolean().optional(),
+    name: z.string().trim().min(1).max(100).optional(),
+    password: password.optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, "nothing to update");
 
 export const setupBody = z.object({

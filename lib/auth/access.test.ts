@@ -3,15 +3,26 @@ import { test } from "node:test";
 import { can, type Principal } from "@/lib/auth/access";
 
 const user = (role: "viewer" | "operator" | "admin"): Principal => ({
-  kind: "user", userId: "u", email: "e", name: "n", role, sessionId: "s",
+  kind: "user",
+  userId: "u",
+  email: "e",
+  name: "n",
+  role,
+  sessionId: "s",
 });
 const key = (projectId: string, ...scopes: ("ingest" | "read" | "operate")[]): Principal => ({
-  kind: "api_key", keyId: "k", projectId, scopes, label: "cwk_x",
+  kind: "api_key",
+  keyId: "k",
+  projectId,
+  scopes,
+  label: "cwk_x",
 });
 
 test("roles grant read < operate < admin", () => {
   assert.deepEqual(
-    (["viewer", "operator", "admin"] as const).map((r) => ["read", "operate", "admin"].filter((p) => can(user(r), p as never, "p1"))),
+    (["viewer", "operator", "admin"] as const).map((r) =>
+      ["read", "operate", "admin"].filter((p) => can(user(r), p as never, "p1")),
+    ),
     [["read"], ["read", "operate"], ["read", "operate", "admin"]],
   );
 });

@@ -90,10 +90,7 @@ export class ConfigError extends Error {
 }
 
 /** Parses the named settings from `source`; a bad value fails with a message naming the setting. */
-export function parseSettings<K extends SettingName>(
-  names: readonly K[],
-  source: Record<string, string | undefined>,
-): Parsed<K> {
+export function parseSettings<K extends SettingName>(names: readonly K[], source: Record<string, string | undefined>): Parsed<K> {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const name of names) {

@@ -39,7 +39,8 @@ before(async () => {
   callers.adminToken = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
   const other = await db.project.create({ data: { slug: "other", name: "Other" } });
-  const key = async (projectId: string, scopes: Scope[]) => `Bearer ${(await createApiKey(db, { projectId, name: "t", scopes })).key}`;
+  const key = async (projectId: string, scopes: Scope[]) =>
+    `Bearer ${(await createApiKey(db, { projectId, name: "t", scopes })).key}`;
   callers.readKey = { authorization: await key(project.id, ["read"]) };
   callers.ingestKey = { authorization: await key(project.id, ["ingest"]) };
   callers.operateKey = { authorization: await key(project.id, ["read", "operate"]) };
@@ -70,12 +71,38 @@ async function call(
   return handler(req, { params: Promise.resolve(opts.params ?? {}) });
 }
 
-const READ = { none: 401, viewer: 200, operator: 200, admin: 200, adminToken: 200, readKey: 200, ingestKey: 403, operateKey: 200, otherProjectKey: 403 };
-const ADMIN = { none: 401, viewer: 403, operator: 403, admin: 200, adminToken: 200, readKey: 403, ingestKey: 403, operateKey: 403, otherProjectKey: 403 };
+const READ = {
+  none: 401,
+  viewer: 200,
+  operator: 200,
+  admin: 200,
+  adminToken: 200,
+  readKey: 200,
+  ingestKey: 403,
+  operateKey: 200,
+  otherProjectKey: 403,
+};
+const ADMIN = {
+  none: 401,
+  viewer: 403,
+  operator: 403,
+  admin: 200,
+  adminToken: 200,
+  readKey: 403,
+  ingestKey: 403,
+  operateKey: 403,
+  otherProjectKey: 403,
+};
 const created = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 200 ? 201 : v]));
 
 /** Every protected route, method and the status each caller gets. */
-const MATRIX: { mod: string; method: string; expect: Record<string, number>; body?: () => unknown; params?: () => Promise<Record<string, string>> }[] = [
+const MATRIX: {
+  mod: string;
+  method: string;
+  expect: Record<string, number>;
+  body?: () => unknown;
+  params?: () => Promise<Record<string, string>>;
+}[] = [
   { mod: "v1/me", method: "GET", expect: READ },
   { mod: "v1/runs", method: "GET", expect: READ },
   { mod: "v1/projects", method: "GET", expect: READ },
@@ -84,7 +111,12 @@ const MATRIX: { mod: string; method: string; expect: Record<string, number>; bod
     mod: "v1/users",
     method: "POST",
     expect: created(ADMIN),
-    body: () => ({ email: `u${Math.random().toString(36).slice(2)}@example.com`, name: "New", password: "password-123", role: "viewer" }),
+    body: () => ({
+      email: `u${Math.random().toString(36).slice(2)}@example.com`,
+      name: "New",
+      password: "password-123",
+      role: "viewer",
+    }),
   },
   {
     mod: "v1/users/[id]",
@@ -99,7 +131,16 @@ const MATRIX: { mod: string; method: string; expect: Record<string, number>; bod
     expect: ADMIN,
     params: async () => {
       const { createUser } = await import("@/lib/server/repositories/users");
-      return { id: (await createUser(db, { email: `d${Math.random().toString(36).slice(2)}@example.com`, name: "D", password: "password-123", role: "viewer" })).id };
+      return {
+        id: (
+          await createUser(db, {
+            email: `d${Math.random().toString(36).slice(2)}@example.com`,
+            name: "D",
+            password: "password-123",
+            role: "viewer",
+          })
+        ).id,
+      };
     },
   },
   { mod: "v1/api-keys", method: "GET", expect: ADMIN },
@@ -161,7 +202,9 @@ test("a key of another project cannot read this project, but can read its own", 
 });
 
 test("invalid input gets a 400 that names the field", async () => {
-  const res = await call("v1/users", "POST", "admin", { body: { email: "not-an-email", name: "x", password: "short", role: "root" } });
+  const res = await call("v1/users", "POST", "admin", {
+    body: { email: "not-an-email", name: "x", password: "short", role: "root" },
+  });
   assert.equal(res.status, 400);
   const { error } = (await res.json()) as { error: { message: string } };
   assert.match(error.message, /email/);
@@ -183,7 +226,10 @@ test("a revoked key and a disabled user are refused at once", async () => {
   const user = await createUser(db, { email: "leaver@example.com", name: "L", password: "password-123", role: "viewer" });
   callers.leaver = { cookie: `causeway_session=${(await createUserSession(db, user.id, { days: 1 })).token}` };
   assert.equal((await call("v1/me", "GET", "leaver")).status, 200);
-  assert.equal((await call("v1/users/[id]", "PATCH", "admin", { params: { id: user.id }, body: { disabled: true } })).status, 200);
+  assert.equal(
+    (await call("v1/users/[id]", "PATCH", "admin", { params: { id: user.id }, body: { disabled: true } })).status,
+    200,
+  );
   assert.equal((await call("v1/me", "GET", "leaver")).status, 401);
 });
 
@@ -210,7 +256,10 @@ test("sign-in: a cookie on success, a clear 401 on failure, 429 after repeated f
 });
 
 test("setup: needs the printed code and works only while nobody can sign in", async () => {
-  const setup = (code: string) => call("auth/setup", "POST", "browser", { body: { email: "first@example.com", name: "First", password: "password-123", code } });
+  const setup = (code: string) =>
+    call("auth/setup", "POST", "browser", {
+      body: { email: "first@example.com", name: "First", password: "password-123", code },
+    });
   callers.browser = { origin: ORIGIN };
   assert.equal((await setup("wrong")).status, 403);
   assert.equal((await setup("setup-code-123")).status, 409, "users exist already");

@@ -31,7 +31,10 @@ test("two processes migrating at once apply each migration exactly once", async 
   const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
     `SELECT migration_name, checksum, finished_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name`,
   );
-  assert.deepEqual(rows.map((r) => r.migration_name), all);
+  assert.deepEqual(
+    rows.map((r) => r.migration_name),
+    all,
+  );
   for (const r of rows) {
     // Prisma's checksum: sha256 of the migration file, hex.
     const sql = readFileSync(path.join(MIGRATIONS_DIR, r.migration_name, "migration.sql"));
@@ -53,7 +56,10 @@ test("an edited migration is refused", async () => {
     cpSync(MIGRATIONS_DIR, dir, { recursive: true });
     const [first] = await readMigrations(dir);
     writeFileSync(path.join(dir, first!.name, "migration.sql"), first!.sql + "\n-- edited\n");
-    await assert.rejects(migrate(db.url, { dir }), (e: Error) => e instanceof MigrationError && /modified after it was applied/.test(e.message));
+    await assert.rejects(
+      migrate(db.url, { dir }),
+      (e: Error) => e instanceof MigrationError && /modified after it was applied/.test(e.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

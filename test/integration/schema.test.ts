@@ -44,38 +44,95 @@ test("every model can be written and read back", async () => {
   const project = await db.project.create({ data: { slug: "schema-test", name: "Schema test" } });
   const user = await db.user.create({ data: { email: "s@example.com", name: "S", passwordHash: "x", role: "operator" } });
   await db.userSession.create({ data: { userId: user.id, tokenHash: "h1", expiresAt: new Date(Date.now() + 1000) } });
-  await db.apiKey.create({ data: { projectId: project.id, name: "k", prefix: "cwk_x", keyHash: "kh", scopes: ["ingest", "read"], createdById: user.id } });
+  await db.apiKey.create({
+    data: { projectId: project.id, name: "k", prefix: "cwk_x", keyHash: "kh", scopes: ["ingest", "read"], createdById: user.id },
+  });
   await db.rateLimitHit.create({ data: { key: "k" } });
   await db.auditEvent.create({ data: { actorLabel: "t", action: "a", details: { x: 1 } } });
-  const agent = await db.agent.create({ data: { projectId: project.id, serviceName: "bot", instanceId: "i-1", attributes: { "service.version": "1" } } });
+  const agent = await db.agent.create({
+    data: { projectId: project.id, serviceName: "bot", instanceId: "i-1", attributes: { "service.version": "1" } },
+  });
   await db.session.create({ data: { projectId: project.id, id: "conv-1", runCount: 1 } });
   const runId = "0af7651916cd43dd8448eb211c80319c";
   const spanId = "b7ad6b7169203331";
   await db.run.create({
     data: {
-      projectId: project.id, id: runId, agentId: agent.id, sessionId: "conv-1", name: "r", status: "error",
-      rootSpanId: spanId, startedAt: new Date(), lastActivityAt: new Date(), totalTokens: 12n, maxDriftSeverity: "high",
+      projectId: project.id,
+      id: runId,
+      agentId: agent.id,
+      sessionId: "conv-1",
+      name: "r",
+      status: "error",
+      rootSpanId: spanId,
+      startedAt: new Date(),
+      lastActivityAt: new Date(),
+      totalTokens: 12n,
+      maxDriftSeverity: "high",
     },
   });
   await db.step.create({
     data: {
-      projectId: project.id, runId, spanId, kind: "llm", name: "chat gpt-4o", startNs: 1_763_700_000_000_000_000n, endNs: 1_763_700_001_000_000_000n,
-      model: "gpt-4o", status: "error", contextHashes: ["a".repeat(64)], outputHashes: ["b".repeat(64)], attributes: { k: "v" }, events: [{ name: "e" }],
+      projectId: project.id,
+      runId,
+      spanId,
+      kind: "llm",
+      name: "chat gpt-4o",
+      startNs: 1_763_700_000_000_000_000n,
+      endNs: 1_763_700_001_000_000_000n,
+      model: "gpt-4o",
+      status: "error",
+      contextHashes: ["a".repeat(64)],
+      outputHashes: ["b".repeat(64)],
+      attributes: { k: "v" },
+      events: [{ name: "e" }],
     },
   });
-  await db.stepPayload.create({ data: { projectId: project.id, runId, spanId, input: "in", output: "out", outputFullBytes: 99 } });
-  await db.message.create({ data: { projectId: project.id, hash: "a".repeat(64), role: "user", content: { role: "user", content: "hi" }, byteSize: 2 } });
-  await db.stepEdge.create({ data: { projectId: project.id, runId, fromSpanId: spanId, toSpanId: spanId, kind: "tool_call", via: "call_1" } });
-  await db.driftPoint.create({ data: { projectId: project.id, runId, spanId, detector: "loop", severity: "high", score: 0.9, summary: "s", evidence: { steps: [1] } } });
+  await db.stepPayload.create({
+    data: { projectId: project.id, runId, spanId, input: "in", output: "out", outputFullBytes: 99 },
+  });
+  await db.message.create({
+    data: { projectId: project.id, hash: "a".repeat(64), role: "user", content: { role: "user", content: "hi" }, byteSize: 2 },
+  });
+  await db.stepEdge.create({
+    data: { projectId: project.id, runId, fromSpanId: spanId, toSpanId: spanId, kind: "tool_call", via: "call_1" },
+  });
+  await db.driftPoint.create({
+    data: {
+      projectId: project.id,
+      runId,
+      spanId,
+      detector: "loop",
+      severity: "high",
+      score: 0.9,
+      summary: "s",
+      evidence: { steps: [1] },
+    },
+  });
   await db.runControl.create({ data: { projectId: project.id, runId, desired: "paused", version: 1 } });
   await db.agentControl.create({ data: { agentId: agent.id, desired: "killed", version: 2 } });
   await db.controlEvent.create({
-    data: { projectId: project.id, runId, action: "pause", desired: "paused", version: 1, actorType: "user", actorLabel: "s@example.com", requestId: "req-1" },
+    data: {
+      projectId: project.id,
+      runId,
+      action: "pause",
+      desired: "paused",
+      version: 1,
+      actorType: "user",
+      actorLabel: "s@example.com",
+      requestId: "req-1",
+    },
   });
 
   const run = await db.run.findUniqueOrThrow({
     where: { projectId_id: { projectId: project.id, id: runId } },
-    include: { steps: { include: { payload: true } }, edges: true, driftPoints: true, control: true, agent: { include: { control: true } }, session: true },
+    include: {
+      steps: { include: { payload: true } },
+      edges: true,
+      driftPoints: true,
+      control: true,
+      agent: { include: { control: true } },
+      session: true,
+    },
   });
   assert.equal(run.totalTokens, 12n);
   assert.equal(run.steps[0]!.startNs, 1_763_700_000_000_000_000n, "nanosecond timestamps survive");

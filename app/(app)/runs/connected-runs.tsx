@@ -27,7 +27,10 @@ export function ConnectedRuns({ initialPage, project, status, cursor, collectorU
 
   const navigate = (patch: Record<string, string | undefined>) => {
     const next = new URLSearchParams(search);
-    for (const [k, v] of Object.entries(patch)) (v ? next.set(k, v) : next.delete(k));
+    for (const [k, v] of Object.entries(patch)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
     router.push(`${pathname}?${next}`);
   };
   const selected = status ? status.split(",") : [];

@@ -15,7 +15,13 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   const project = await findProjectBySlug(getDb(), query.project);
   if (!project) notFound();
   // Server-rendered first page; the client keeps it fresh with TanStack Query.
-  const page = await listRuns(getDb(), project.id, query).catch(() => listRuns(getDb(), project.id, { limit: query.limit }));
+  // A server component renders once per request, so reading the clock here is deterministic for that response.
+  // eslint-disable-next-line react-hooks/purity
+  const renderedAt = Date.now();
+  // A stale or hand-edited cursor falls back to the newest page rather than an error page.
+  const page = await listRuns(getDb(), project.id, query).catch(() =>
+    listRuns(getDb(), project.id, { ...query, cursor: undefined }),
+  );
   return (
     <ConnectedRuns
       initialPage={page}
@@ -23,7 +29,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       status={query.status?.join(",") ?? ""}
       cursor={query.cursor ?? ""}
       collectorUrl={webEnv().collectorUrl}
-      renderedAt={Date.now()}
+      renderedAt={renderedAt}
     />
   );
 }

@@ -23,7 +23,8 @@ export class ApiError extends Error {
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return json({ error: { code: error.code, message: error.message } }, ERROR_STATUS[error.code], error.headers);
+  if (error instanceof ApiError)
+    return json({ error: { code: error.code, message: error.message } }, ERROR_STATUS[error.code], error.headers);
   if (error instanceof z.ZodError) return json({ error: { code: "bad_request", message: describeZodError(error) } }, 400);
   console.error("[web] unhandled API error", error);
   return json({ error: { code: "internal", message: "Internal error" } }, 500);

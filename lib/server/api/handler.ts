@@ -23,10 +23,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * project (`?project=slug`, default "default"), checks the permission there, and maps
  * errors to responses. Handlers stay short and never see an unauthorized request.
  */
-export function withAuth<P extends Params = Params>(
-  permission: Permission,
-  handler: (ctx: ApiContext<P>) => Promise<Response>,
-) {
+export function withAuth<P extends Params = Params>(permission: Permission, handler: (ctx: ApiContext<P>) => Promise<Response>) {
   return async (req: Request, route?: RouteContext<P>): Promise<Response> => {
     try {
       const db = getDb();

@@ -10,8 +10,9 @@ export type PageUser = { userId: string; email: string; name: string; role: Role
 
 /** The signed-in person for a page, or a redirect to sign-in (or to first-run setup). */
 export async function requirePageUser(): Promise<PageUser> {
+  const requestHeaders = await headers();
   const db = getDb();
-  const auth = await authenticate(db, webEnv(), await headers());
+  const auth = await authenticate(db, webEnv(), requestHeaders);
   if (auth?.principal.kind === "user") {
     const { userId, email, name, role } = auth.principal;
     return { userId, email, name, role };
@@ -24,10 +25,16 @@ export function hasRole(user: PageUser, role: Role): boolean {
 }
 
 /** Where sign-in and setup pages stand: already signed in, first run, or normal. */
-export async function authPageState(): Promise<{ signedIn: boolean; needsSetup: boolean; tokenSignIn: boolean; setupCodeRequired: boolean }> {
+export async function authPageState(): Promise<{
+  signedIn: boolean;
+  needsSetup: boolean;
+  tokenSignIn: boolean;
+  setupCodeRequired: boolean;
+}> {
+  const requestHeaders = await headers();
   const db = getDb();
   const env = webEnv();
-  const auth = await authenticate(db, env, await headers());
+  const auth = await authenticate(db, env, requestHeaders);
   return {
     signedIn: auth?.principal.kind === "user",
     needsSetup: (await countPasswordUsers(db)) === 0,

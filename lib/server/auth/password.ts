@@ -31,7 +31,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [, N, r, p, salt, hash] = parts as [string, string, string, string, string, string];
   const expected = Buffer.from(hash, "base64url");
   const actual = await scrypt(password, Buffer.from(salt, "base64url"), expected.length, {
-    N: Number(N), r: Number(r), p: Number(p),
+    N: Number(N),
+    r: Number(r),
+    p: Number(p),
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -1,11 +1,11 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { startEmbeddedPostgres } from "./embedded.ts";
+import { startEmbeddedPostgres } from "@/lib/server/db/embedded";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -13,21 +13,28 @@ test("concurrent parameterized queries from several pools each get their own res
   const pgs = await startEmbeddedPostgres({});
   const pools = [1, 2, 3].map(() => new pg.Pool({ connectionString: pgs.url, max: 10 }));
   try {
-    const texts = [
-      "select $1::int as n, pg_sleep(0)",
-      "select ($1::text)::int as n",
-      "select $1::int + 0 as n from generate_series(1, 3) limit 1",
+    // Each variant adds its own offset, so running one connection's Bind
+    // against another connection's Parse gives a visibly wrong answer.
+    const big = "x".repeat(200 * 1024);
+    const variants = [
+      { text: "select $1::int as n, pg_sleep(0)", offset: 0, extra: [] },
+      { text: "select $1::int + 1000 as n", offset: 1000, extra: [] },
+      { text: "select ($1::text)::int + 2000 as n from generate_series(1, 3) limit 1", offset: 2000, extra: [] },
+      // A 200 KiB parameter makes one query's messages arrive in several TCP reads.
+      { text: "select $1::int + 3000 + 0 * length($2::text) as n", offset: 3000, extra: [big] },
     ];
     const results = await Promise.all(
       Array.from({ length: 600 }, async (_, i) => {
         const pool = pools[i % pools.length]!;
-        // Every 7th query uses a named statement, with the same name in every pool.
-        const name = i % 7 === 0 ? `stmt${i % 3}` : undefined;
-        const res = await pool.query({ name, text: texts[i % 3]!, values: [i] });
-        return [i, res.rows[0].n] as const;
+        const k = i % 10 === 3 ? 3 : i % 3;
+        const v = variants[k]!;
+        // Every 7th query uses a named statement, with the same names in every pool.
+        const name = i % 7 === 0 ? `stmt${k}` : undefined;
+        const res = await pool.query({ name, text: v.text, values: [i, ...v.extra] });
+        return [i + v.offset, res.rows[0].n] as const;
       }),
     );
-    for (const [i, n] of results) assert.equal(n, i);
+    for (const [expected, n] of results) assert.equal(n, expected);
   } finally {
     await Promise.all(pools.map((p) => p.end()));
     await pgs.stop();
@@ -55,8 +62,7 @@ test("a transaction is isolated from concurrent writers; rollback leaves nothing
         c.release();
       }
     };
-    const others = (tag: string) =>
-      Array.from({ length: 40 }, () => pool.query("insert into t values ($1)", [tag]));
+    const others = (tag: string) => Array.from({ length: 40 }, () => pool.query("insert into t values ($1)", [tag]));
     await Promise.all([inTx("COMMIT"), ...others("a")]);
     await Promise.all([inTx("ROLLBACK"), ...others("b")]);
     const { rows } = await pool.query("select src, count(*)::int as n from t group by src order by src");

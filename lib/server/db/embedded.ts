@@ -16,7 +16,7 @@
  *    connections share one backend's statement namespace.
  */
 import { mkdirSync } from "node:fs";
-import { createServer, type Socket } from "node:net";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 
 export interface EmbeddedPostgres {
@@ -36,8 +36,7 @@ const UNIT_END = new Set(["S", "Q", "H", "F"].map(code));
 
 /** A frontend message: 1 type byte + int32 length (which counts itself). */
 function message(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(5);
-  head[0] = code(type);
+  const head = Buffer.from([code(type), 0, 0, 0, 0]);
   head.writeInt32BE(4 + body.length, 1);
   return Buffer.concat([head, body]);
 }
@@ -45,28 +44,22 @@ const SYNC = message("S", Buffer.alloc(0));
 const cstr = (s: string) => Buffer.from(`${s}\0`);
 
 /**
- * Prefix the statement name in Parse, Bind, Describe('S') and Close('S').
- * The unnamed statement ("") stays as is: it never outlives one unit.
- * Portals need no prefix: they die at the end of a transaction, which one
- * connection at a time can be in.
+ * Prefix the statement name in Parse, Bind (after the portal name), Describe('S') and Close('S').
+ * The unnamed statement ("") stays shared: a client uses it within one unit
+ * (or a Flush..Sync sequence, which keeps the lock). Portals need no prefix:
+ * they die at the end of a transaction, which one connection at a time can be in.
  */
 function prefixStatement(msg: Buffer, prefix: string): Buffer {
-  const t = msg[0];
-  let at: number;
-  if (t === code("P")) at = 5;
-  else if (t === code("B")) at = msg.indexOf(0, 5) + 1; // skip portal name
-  else if ((t === code("D") || t === code("C")) && msg[5] === code("S")) at = 6;
-  else return msg;
-  if (msg[at] === 0) return msg;
+  const t = String.fromCharCode(msg[0]!);
+  const at = t === "P" ? 5 : t === "B" ? msg.indexOf(0, 5) + 1 : (t === "D" || t === "C") && msg[5] === code("S") ? 6 : -1;
+  if (at < 0 || msg[at] === 0) return msg;
   const out = Buffer.concat([msg.subarray(0, at), Buffer.from(prefix), msg.subarray(at)]);
   out.writeInt32BE(out.length - 1, 1);
   return out;
 }
 
-interface Unit {
-  data: Buffer;
-  last: number; // type of the final message (or 0 for the startup packet)
-}
+/** Messages to run atomically; `last` is the final message's type (0: startup packet). */
+type Unit = { data: Buffer; last: number };
 
 /** Runs fn holding PGlite's locks, so in-process db.query/db.transaction calls wait too. */
 type Lock = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -113,6 +106,7 @@ class Connection {
   private takeStartup(): boolean {
     if (this.buf.length < 8) return false;
     const len = this.buf.readInt32BE(0);
+    if (len < 8) return this.fail("bad startup packet length");
     if (this.buf.length < len) return false;
     const packet = this.buf.subarray(0, len);
     this.buf = this.buf.subarray(len);
@@ -123,7 +117,8 @@ class Connection {
       this.started = true; // PGlite answers it (recognised by its leading 0 byte)
       this.units.push({ data: Buffer.from(packet), last: 0 });
     } else {
-      // CancelRequest (unsupported: units cannot be interrupted) or unknown protocol.
+      // A running unit cannot be interrupted, so CancelRequest is not supported.
+      this.log(`conn ${this.id}:`, version === CANCEL_REQUEST ? "CancelRequest ignored" : "unknown protocol");
       this.socket.destroy();
     }
     return true;
@@ -132,6 +127,7 @@ class Connection {
   private takeMessage(): boolean {
     if (this.buf.length < 5) return false;
     const len = 1 + this.buf.readInt32BE(1);
+    if (len < 5) return this.fail("bad message length");
     if (this.buf.length < len) return false;
     const msg = prefixStatement(Buffer.from(this.buf.subarray(0, len)), `c${this.id}_`);
     this.buf = this.buf.subarray(len);
@@ -148,6 +144,13 @@ class Connection {
       this.pending = [];
     }
     return true;
+  }
+
+  /** Garbage from the client: drop the connection (cleanup runs on "close"). */
+  private fail(why: string): false {
+    this.log(`conn ${this.id}: ${why}`);
+    this.socket.destroy();
+    return false;
   }
 
   private onClose(): void {
@@ -204,8 +207,7 @@ class Connection {
   /** Connection gone: leave the backend as if it had never been there. */
   private async cleanup(): Promise<void> {
     this.finished = true;
-    const run = (msgs: Buffer[]) =>
-      this.db.execProtocolRawStream(Buffer.concat(msgs), { onRawData: () => {} });
+    const run = (msgs: Buffer[]) => this.db.execProtocolRawStream(Buffer.concat(msgs), { onRawData: () => {} });
     // After an error the backend skips messages until Sync; Sync also ends
     // the implicit transaction of an unfinished extended-protocol sequence.
     if (this.midExtended) await run([SYNC]);
@@ -224,8 +226,9 @@ export async function startEmbeddedPostgres(
   const log = opts.debug ? (...a: unknown[]) => console.log("[embedded-pg]", ...a) : () => {};
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const db = await PGlite.create(opts.dataDir);
-  // Take the transaction lock too: PGlite's own db.transaction() only holds
-  // it between its queries, and a wire unit must not run inside that.
+  // Also take the transaction mutex: an in-process db.transaction() holds it
+  // throughout but takes the query mutex (runExclusive) only per query, and
+  // a wire unit must not run inside that transaction.
   const lock: Lock = (fn) => db._runExclusiveTransaction(() => db.runExclusive(fn));
   const conns = new Set<Connection>();
   const server = createServer((socket) => {
@@ -235,13 +238,17 @@ export async function startEmbeddedPostgres(
     log(`conn ${conn.id} opened (${conns.size} open)`);
   });
   const host = opts.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("unexpected server address");
-  const port = address.port;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 0, host, resolve);
+    });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  server.on("error", (err) => log("server error", err));
+  const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   let stopping: Promise<void> | undefined;
   const stop = async () => {

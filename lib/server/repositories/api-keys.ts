@@ -15,8 +15,15 @@ export type ApiKeyView = {
 };
 
 type Row = {
-  id: string; projectId: string; name: string; prefix: string; scopes: Scope[]; createdAt: Date;
-  lastUsedAt: Date | null; revokedAt: Date | null; createdBy?: { email: string } | null;
+  id: string;
+  projectId: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdBy?: { email: string } | null;
 };
 const toView = (k: Row): ApiKeyView => ({
   id: k.id,

@@ -4,11 +4,25 @@ import type { RunListQuery, RunPage, RunSummary } from "@/lib/api/schemas";
 import { decodeRunCursor, encodeRunCursor } from "@/lib/runs/cursor";
 
 type RunRow = {
-  id: string; name: string; status: RunSummary["status"]; session_id: string | null;
-  started_at: Date; ended_at: Date | null; last_activity_at: Date; started_us: bigint;
-  step_count: number; llm_call_count: number; tool_call_count: number;
-  input_tokens: bigint; output_tokens: bigint; total_tokens: bigint; error_count: number; drift_count: number;
-  agent_id: string | null; service_name: string | null; instance_id: string | null;
+  id: string;
+  name: string;
+  status: RunSummary["status"];
+  session_id: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+  last_activity_at: Date;
+  started_us: bigint;
+  step_count: number;
+  llm_call_count: number;
+  tool_call_count: number;
+  input_tokens: bigint;
+  output_tokens: bigint;
+  total_tokens: bigint;
+  error_count: number;
+  drift_count: number;
+  agent_id: string | null;
+  service_name: string | null;
+  instance_id: string | null;
 };
 
 const toSummary = (r: RunRow): RunSummary => ({

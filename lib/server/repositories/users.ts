@@ -16,7 +16,13 @@ export type UserView = {
 export const ADMIN_TOKEN_EMAIL = "admin-token@causeway.local";
 
 const toView = (u: {
-  id: string; email: string; name: string; role: Role; createdAt: Date; lastSignInAt: Date | null; disabledAt: Date | null;
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: Date;
+  lastSignInAt: Date | null;
+  disabledAt: Date | null;
 }): UserView => ({
   id: u.id,
   email: u.email,

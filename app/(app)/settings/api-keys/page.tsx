@@ -21,7 +21,11 @@ export default async function ApiKeysPage() {
         title="API keys"
         description={`Keys for project "${project.name}". ingest: send spans · read: query the API · operate: kill and pause agents.`}
       />
-      <ApiKeysAdmin project={project.slug} initialKeys={await listApiKeys(getDb(), project.id)} collectorUrl={webEnv().collectorUrl} />
+      <ApiKeysAdmin
+        project={project.slug}
+        initialKeys={await listApiKeys(getDb(), project.id)}
+        collectorUrl={webEnv().collectorUrl}
+      />
     </>
   );
 }

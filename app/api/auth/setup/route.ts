@@ -21,7 +21,9 @@ export const POST = withPublic(async ({ req, db, env }) => {
   if (!user) throw new ApiError("conflict", "Causeway is already set up: sign in instead.");
   await recordAudit(db, null, "setup.first-admin", { target: user.email });
   const { token, expiresAt } = await createUserSession(db, user.id, {
-    days: env.CAUSEWAY_SESSION_DAYS, ip: clientIp(req.headers), userAgent: req.headers.get("user-agent") ?? undefined,
+    days: env.CAUSEWAY_SESSION_DAYS,
+    ip: clientIp(req.headers),
+    userAgent: req.headers.get("user-agent") ?? undefined,
   });
   return json({ user }, 201, { "set-cookie": sessionCookie(env.publicUrl, token, expiresAt) });
 });

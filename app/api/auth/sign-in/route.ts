@@ -18,15 +18,21 @@ export const POST = withPublic(async ({ req, db, env }) => {
   const body = signInBody.parse(await readJson(req));
   const ip = clientIp(req.headers);
   const accountKey = `sign-in:${"email" in body ? normalizeEmail(body.email) : "admin-token"}`;
-  for (const [key, limit] of [[accountKey, PER_ACCOUNT], [`sign-in-ip:${ip}`, PER_IP]] as const) {
+  for (const [key, limit] of [
+    [accountKey, PER_ACCOUNT],
+    [`sign-in-ip:${ip}`, PER_IP],
+  ] as const) {
     const { allowed, retryAfterS } = await rateLimitHit(db, key, limit);
     if (!allowed)
-      throw new ApiError("rate_limited", `Too many sign-in attempts; try again in ${retryAfterS} s.`, { "retry-after": String(retryAfterS) });
+      throw new ApiError("rate_limited", `Too many sign-in attempts; try again in ${retryAfterS} s.`, {
+        "retry-after": String(retryAfterS),
+      });
   }
 
   let userId: string | null = null;
   if ("token" in body) {
-    if (env.CAUSEWAY_ADMIN_TOKEN && secretsEqual(body.token, env.CAUSEWAY_ADMIN_TOKEN)) userId = (await ensureAdminTokenUser(db)).id;
+    if (env.CAUSEWAY_ADMIN_TOKEN && secretsEqual(body.token, env.CAUSEWAY_ADMIN_TOKEN))
+      userId = (await ensureAdminTokenUser(db)).id;
   } else {
     const user = await findUserByEmail(db, body.email);
     if (user && !user.disabledAt && (await verifyPassword(body.password, user.passwordHash))) userId = user.id;
@@ -37,7 +43,9 @@ export const POST = withPublic(async ({ req, db, env }) => {
   }
   await rateLimitReset(db, accountKey);
   const { token, expiresAt } = await createUserSession(db, userId, {
-    days: env.CAUSEWAY_SESSION_DAYS, ip, userAgent: req.headers.get("user-agent") ?? undefined,
+    days: env.CAUSEWAY_SESSION_DAYS,
+    ip,
+    userAgent: req.headers.get("user-agent") ?? undefined,
   });
   return json({ ok: true }, 200, { "set-cookie": sessionCookie(env.publicUrl, token, expiresAt) });
 });

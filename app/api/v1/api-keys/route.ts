@@ -15,6 +15,10 @@ export const POST = withAuth("admin", async ({ req, db, principal, project }) =>
     scopes: body.scopes,
     createdById: principal.kind === "user" ? principal.userId : undefined,
   });
-  await recordAudit(db, principal, "api-key.create", { projectId: project.id, target: apiKey.prefix, details: { scopes: apiKey.scopes } });
+  await recordAudit(db, principal, "api-key.create", {
+    projectId: project.id,
+    target: apiKey.prefix,
+    details: { scopes: apiKey.scopes },
+  });
   return json({ key, apiKey }, 201);
 });

@@ -9,7 +9,8 @@ export const GET = withAuth("read", async ({ req, db, project }) => {
   try {
     return json(await listRuns(db, project.id, query));
   } catch (error) {
-    if (error instanceof InvalidCursorError) throw new ApiError("bad_request", "cursor: invalid, use nextCursor from a previous page");
+    if (error instanceof InvalidCursorError)
+      throw new ApiError("bad_request", "cursor: invalid, use nextCursor from a previous page");
     throw error;
   }
 });

@@ -20,7 +20,10 @@ export const PATCH = withAuth<P>("admin", async ({ req, db, principal, params })
   const user = await updateUser(db, params.id, body);
   if (!user) throw new ApiError("not_found", "User not found.");
   const { password: _omit, ...changes } = body;
-  await recordAudit(db, principal, "user.update", { target: user.email, details: { ...changes, passwordChanged: !!body.password } });
+  await recordAudit(db, principal, "user.update", {
+    target: user.email,
+    details: { ...changes, passwordChanged: !!body.password },
+  });
   return json({ user });
 });
 
