@@ -16,14 +16,24 @@ export class Supervisor {
 
   constructor(
     private readonly log: Logger,
-    private readonly opts: { timeoutMs: number; maxRestarts?: number; onGiveUp: (name: string) => void },
+    private readonly opts: {
+      timeoutMs: number;
+      maxRestarts?: number;
+      onGiveUp: (name: string) => void;
+      /** Where children's output goes, one prefixed line at a time (default: stdout). */
+      output?: (line: string) => void;
+    },
   ) {}
 
   start(spec: ChildSpec): void {
     const child = spawn(spec.command, spec.args, { env: spec.env, stdio: ["ignore", "pipe", "pipe"] });
     this.children.set(spec.name, child);
     for (const stream of [child.stdout, child.stderr])
-      createInterface({ input: stream }).on("line", (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
+      createInterface({ input: stream }).on("line", (line) => {
+        const prefixed = `[${spec.name}] ${line}`;
+        if (this.opts.output) this.opts.output(prefixed);
+        else process.stdout.write(prefixed + "\n");
+      });
     child.on("exit", (code, signal) => this.onExit(spec, child, code, signal));
   }
 
