@@ -10,7 +10,7 @@ export type Logger = Record<LogLevel, (message: string, fields?: Record<string, 
 export function createLogger(
   component: string,
   level: LogLevel = "info",
-  write = (line: string) => process.stderr.write(line + "\n"),
+  write: (line: string) => void = (line) => void process.stderr.write(line + "\n"),
 ): Logger {
   const emit = (l: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (ORDER[l] < ORDER[level]) return;
