@@ -10,6 +10,13 @@ export function parseCollectorEnv(source: Record<string, string | undefined> = p
       "CAUSEWAY_INGEST_KEY",
       "CAUSEWAY_LOG_LEVEL",
       "CAUSEWAY_SHUTDOWN_TIMEOUT_MS",
+      "CAUSEWAY_MAX_BODY_BYTES",
+      "CAUSEWAY_MAX_VALUE_BYTES",
+      "CAUSEWAY_REDACT",
+      "CAUSEWAY_REDACT_PATTERNS",
+      "CAUSEWAY_INGEST_MAX_QUEUED_SPANS",
+      "CAUSEWAY_INGEST_BATCH_SPANS",
+      "CAUSEWAY_INGEST_FLUSH_MS",
     ] as const,
     source,
   );

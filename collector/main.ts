@@ -3,6 +3,9 @@ import { createLogger } from "@/lib/log";
 import { parseCollectorEnv } from "@/collector/env";
 import { createCollectorServer } from "@/collector/receiver/server";
 import { COLLECTOR_METRICS, createMetrics } from "@/collector/receiver/metrics";
+import { createIngestAuth } from "@/collector/receiver/auth";
+import { logsHandler, tracesHandler } from "@/collector/receiver/otlp";
+import { createPipeline } from "@/collector/pipeline";
 
 /**
  * The collector process: OTLP/HTTP in, Postgres out. It sits beside agents, never
@@ -11,13 +14,25 @@ import { COLLECTOR_METRICS, createMetrics } from "@/collector/receiver/metrics";
 async function main(): Promise<void> {
   const env = parseCollectorEnv();
   const log = createLogger("collector", env.CAUSEWAY_LOG_LEVEL);
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6, connectionTimeoutMillis: 5000 });
   pool.on("error", (error) => log.warn("database connection error", { error: error.message }));
 
+  const metrics = createMetrics(COLLECTOR_METRICS);
+  const pipeline = createPipeline(pool, env, log, metrics);
+  metrics.observe("causeway_collector_spans_queued", pipeline.queued);
+  const deps = {
+    auth: createIngestAuth(pool, { staticKey: env.CAUSEWAY_INGEST_KEY }),
+    maxBodyBytes: env.CAUSEWAY_MAX_BODY_BYTES,
+    metrics,
+  };
   const server = createCollectorServer({
     log,
-    metrics: createMetrics(COLLECTOR_METRICS),
+    metrics,
     databaseReady: async () => (await pool.query("SELECT 1")).rowCount === 1,
+    routes: {
+      "POST /v1/traces": tracesHandler(deps, (projectId, decoded) => pipeline.consume(projectId, decoded)),
+      "POST /v1/logs": logsHandler(deps),
+    },
   });
   server.listen(env.CAUSEWAY_COLLECTOR_PORT, env.CAUSEWAY_HOST, () =>
     log.info(`listening on http://${env.CAUSEWAY_HOST}:${env.CAUSEWAY_COLLECTOR_PORT}`),
@@ -38,6 +53,7 @@ async function main(): Promise<void> {
     }, env.CAUSEWAY_SHUTDOWN_TIMEOUT_MS).unref();
     // Stop accepting, let in-flight requests finish (they are acknowledged only once stored).
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    await pipeline.close();
     await pool.end();
     clearTimeout(deadline);
     log.info("stopped");

@@ -80,6 +80,74 @@ export const settings = {
     default: "10000",
     doc: "How long a process may take to flush and stop after SIGTERM before it is killed.",
   },
+  CAUSEWAY_MAX_BODY_BYTES: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(32 * 1024 * 1024),
+    default: "33554432 (32 MiB)",
+    doc: "Largest OTLP request the collector accepts, measured after decompression (413 above).",
+  },
+  CAUSEWAY_MAX_VALUE_BYTES: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(256)
+      .default(64 * 1024),
+    default: "65536 (64 KiB)",
+    doc: "Longest single value stored (message content, tool result, attribute); longer ones are cut and the cut is recorded.",
+  },
+  CAUSEWAY_REDACT: {
+    schema: z
+      .string()
+      .default("secrets,emails,cards")
+      .transform((s) =>
+        s.trim() === "none"
+          ? []
+          : s
+              .split(",")
+              .map((x) => x.trim())
+              .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(["secrets", "emails", "cards"]))),
+    default: "secrets,emails,cards",
+    doc: "Built-in redaction rules applied before storage (`none` to disable): secrets (API keys, bearer tokens, private keys, JWTs, passwords), emails, cards.",
+  },
+  CAUSEWAY_REDACT_PATTERNS: {
+    schema: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        if (!s) return [] as string[];
+        try {
+          const list = JSON.parse(s) as unknown;
+          if (!Array.isArray(list) || !list.every((x) => typeof x === "string")) throw new Error("not an array of strings");
+          list.forEach((src) => new RegExp(src));
+          return list as string[];
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: `must be a JSON array of regular expressions (${(e as Error).message})` });
+          return z.NEVER;
+        }
+      }),
+    default: "(none)",
+    doc: 'Extra redaction patterns, a JSON array of regular expressions, e.g. `["EMP-\\d{6}"]`.',
+  },
+  CAUSEWAY_INGEST_MAX_QUEUED_SPANS: {
+    schema: z.coerce.number().int().min(100).default(50_000),
+    default: "50000",
+    doc: "Spans the collector holds waiting for the database before it answers 429 (bounds its memory).",
+  },
+  CAUSEWAY_INGEST_BATCH_SPANS: {
+    schema: z.coerce.number().int().min(1).default(2000),
+    default: "2000",
+    doc: "Spans written per database transaction at most.",
+  },
+  CAUSEWAY_INGEST_FLUSH_MS: {
+    schema: z.coerce.number().int().min(0).default(10),
+    default: "10",
+    doc: "How long the collector waits to fill a batch before writing what it has.",
+  },
 } satisfies Record<string, { schema: z.ZodType; default: string; doc: string }>;
 
 export type SettingName = keyof typeof settings;

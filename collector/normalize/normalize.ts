@@ -1,0 +1,145 @@
+import type { ChatMessage, NormalizedStep } from "@/lib/conventions/types";
+import { remainingAttributes } from "@/lib/conventions/types";
+import { normalizeSpan } from "@/lib/conventions";
+import { canonicalJson, createCleaner, messageHash, type Cleaner } from "@/lib/ingest/clean";
+import type { Redactor } from "@/lib/ingest/redact";
+import type { Span } from "@/lib/otlp/types";
+import { agentKey, type AgentRow, type IngestBatch, type MessageRow, type StepRow } from "@/collector/normalize/batch";
+
+/**
+ * Normalize stage: decoded spans -> rows. Each span goes through its convention
+ * family (lib/conventions), then everything is cleaned (redaction, caps) before it
+ * becomes a row, so nothing unredacted can reach the store.
+ */
+export type NormalizeOptions = { redact: Redactor; maxValueBytes: number };
+
+const STATUS = ["unset", "ok", "error"] as const;
+
+export function normalizeBatch(projectId: string, spans: Span[], opts: NormalizeOptions): IngestBatch {
+  const batch: IngestBatch = { projectId, steps: [], messages: new Map(), agents: new Map() };
+  for (const span of spans) batch.steps.push(toStepRow(span, batch, opts));
+  return batch;
+}
+
+function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): StepRow {
+  const n = normalizeSpan(span);
+  const clean = createCleaner(opts.redact, opts.maxValueBytes);
+  const agent = agentOf(span, batch, clean);
+
+  const contextHashes = (n.inputMessages ?? []).map((m, i) => storeMessage(m, `input_messages[${i}]`, batch, clean));
+  const outputHashes = (n.outputMessages ?? []).map((m, i) => storeMessage(m, `output_messages[${i}]`, batch, clean));
+  const input = bodyOf(n, "input", clean);
+  const output = bodyOf(n, "output", clean);
+
+  const attributes = clean.value(remainingAttributes(span.attributes, n.consumed), "attributes") as Record<string, unknown>;
+  if (n.tools?.length) attributes["causeway.tools"] = clean.value(n.tools, "tools");
+  if (n.parameters) attributes["causeway.parameters"] = clean.value(n.parameters, "parameters");
+  if (n.finishReason) attributes["causeway.finish_reason"] = n.finishReason;
+  if (n.handoffTo) attributes["causeway.handoff_to"] = clean.text(n.handoffTo, "handoff_to");
+  const events = span.events.map((e, i) => ({
+    name: clean.text(e.name, `events[${i}].name`),
+    timeNs: e.timeNs.toString(),
+    attributes: clean.value(e.attributes, `events[${i}]`),
+  }));
+  const links = span.links.map((l, i) => ({
+    traceId: l.traceId,
+    spanId: l.spanId,
+    attributes: clean.value(l.attributes, `links[${i}]`),
+  }));
+  // Recorded last so it lists every cut, including those in messages and bodies.
+  if (clean.truncated.length) attributes["causeway.truncated"] = clean.truncated;
+
+  const totalTokens =
+    n.totalTokens ??
+    (n.inputTokens !== undefined || n.outputTokens !== undefined ? (n.inputTokens ?? 0) + (n.outputTokens ?? 0) : undefined);
+  return {
+    runId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    kind: n.kind,
+    name: clean.text(n.name || span.name || "(unnamed)", "name"),
+    family: n.family,
+    spanKind: span.kind >= 0 && span.kind <= 5 ? span.kind : 0,
+    status: STATUS[span.status.code] ?? "unset",
+    statusMessage: span.status.message ? clean.text(span.status.message, "status.message") : null,
+    startNs: span.startNs,
+    endNs: span.endNs,
+    agentName: opt(n.agentName, clean, "agent_name"),
+    provider: opt(n.provider, clean, "provider"),
+    model: opt(n.model, clean, "model"),
+    toolName: opt(n.toolName, clean, "tool_name"),
+    toolCallId: opt(n.toolCallId, clean, "tool_call_id"),
+    inputTokens: n.inputTokens ?? null,
+    outputTokens: n.outputTokens ?? null,
+    totalTokens: totalTokens ?? null,
+    contextHashes,
+    outputHashes,
+    attributes: JSON.stringify(attributes),
+    events: JSON.stringify(events),
+    links: JSON.stringify(links),
+    scopeName: span.scope.name,
+    input: input?.text ?? null,
+    output: output?.text ?? null,
+    inputFullBytes: input?.fullBytes ?? null,
+    outputFullBytes: output?.fullBytes ?? null,
+    agentKey: agent,
+    sessionId: opt(n.sessionId, clean, "session_id"),
+    runName: opt(n.runName, clean, "run_name"),
+  };
+}
+
+function opt(v: string | undefined, clean: Cleaner, path: string): string | null {
+  return v === undefined || v === "" ? null : clean.text(v, path);
+}
+
+/** The agent is the emitting process: service.name + service.instance.id of the resource. */
+function agentOf(span: Span, batch: IngestBatch, clean: Cleaner): string {
+  const r = span.resource.attributes;
+  const serviceName = typeof r["service.name"] === "string" && r["service.name"] ? r["service.name"] : "unknown_service";
+  const instanceId = typeof r["service.instance.id"] === "string" ? r["service.instance.id"] : "";
+  const key = agentKey(serviceName, instanceId);
+  if (!batch.agents.has(key)) {
+    const row: AgentRow = { serviceName, instanceId, attributes: JSON.stringify(clean.value(r, "resource")) };
+    batch.agents.set(key, row);
+  }
+  return key;
+}
+
+/** Tool arguments/results and chain inputs/outputs, stored out of line. */
+function bodyOf(n: NormalizedStep, which: "input" | "output", clean: Cleaner): { text: string; fullBytes: number | null } | null {
+  const raw = which === "input" ? (n.toolArguments ?? n.input) : (n.toolResult ?? n.output);
+  if (raw === undefined) return null;
+  const before = clean.truncated.length;
+  const text = clean.text(raw, which);
+  return { text, fullBytes: clean.truncated.length > before ? clean.truncated.at(-1)!.bytes : null };
+}
+
+/** Stores a message once per content hash; returns its hash for the step's ordered context. */
+function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: Cleaner): string {
+  const before = clean.truncated.length;
+  const body: Record<string, unknown> = {
+    role: m.role,
+    content: m.content === null ? null : clean.value(m.content, `${path}.content`),
+  };
+  if (m.toolCalls?.length)
+    body.tool_calls = m.toolCalls.map((c, i) => ({
+      id: c.id,
+      name: clean.text(c.name, `${path}.tool_calls[${i}].name`),
+      arguments: clean.text(c.arguments, `${path}.tool_calls[${i}].arguments`),
+    }));
+  if (m.toolCallId) body.tool_call_id = m.toolCallId;
+  if (m.name) body.name = clean.text(m.name, `${path}.name`);
+  const content = canonicalJson(body);
+  const hash = messageHash(content);
+  if (!batch.messages.has(hash)) {
+    const row: MessageRow = {
+      hash,
+      role: m.role,
+      content,
+      byteSize: Buffer.byteLength(content),
+      truncated: clean.truncated.length > before,
+    };
+    batch.messages.set(hash, row);
+  }
+  return hash;
+}

@@ -1,0 +1,52 @@
+import type pg from "pg";
+import type { Logger } from "@/lib/log";
+import { createRedactor } from "@/lib/ingest/redact";
+import type { DecodedTraces } from "@/lib/otlp/types";
+import type { CollectorEnv } from "@/collector/env";
+import { normalizeBatch } from "@/collector/normalize/normalize";
+import type { Metrics } from "@/collector/receiver/metrics";
+import { notifyRunsChanged } from "@/collector/store/notify";
+import { StoreQueue } from "@/collector/store/queue";
+
+/**
+ * The trace pipeline after decoding: normalize (conventions, redaction, caps) ->
+ * store (batched transactions) -> "run changed" notification. `consume` resolves
+ * once the spans are committed, which is when the receiver may answer 200.
+ */
+export type Pipeline = {
+  consume(projectId: string, decoded: DecodedTraces): Promise<void>;
+  queued(): number;
+  close(): Promise<void>;
+};
+
+export function createPipeline(pool: pg.Pool, env: CollectorEnv, log: Logger, metrics: Metrics): Pipeline {
+  const normalizeOptions = {
+    redact: createRedactor(env.CAUSEWAY_REDACT, env.CAUSEWAY_REDACT_PATTERNS),
+    maxValueBytes: env.CAUSEWAY_MAX_VALUE_BYTES,
+  };
+  const queue = new StoreQueue(pool, {
+    maxBatchSpans: env.CAUSEWAY_INGEST_BATCH_SPANS,
+    flushIntervalMs: env.CAUSEWAY_INGEST_FLUSH_MS,
+    maxQueuedSpans: env.CAUSEWAY_INGEST_MAX_QUEUED_SPANS,
+    concurrency: 2,
+    log,
+    onCommitted(result, spans, ms) {
+      metrics.inc("causeway_collector_batches_committed_total");
+      metrics.inc("causeway_collector_spans_stored_total", result.stored);
+      metrics.inc("causeway_collector_spans_duplicate_total", result.duplicates);
+      metrics.set("causeway_collector_last_batch_spans", spans);
+      metrics.set("causeway_collector_last_commit_ms", Math.round(ms));
+      void notifyRunsChanged(pool, result.changedRuns).catch((error: Error) =>
+        log.warn("run-changed notification failed", { error: error.message }),
+      );
+    },
+  });
+  return {
+    async consume(projectId, decoded) {
+      const batch = normalizeBatch(projectId, decoded.spans, normalizeOptions);
+      await queue.enqueue(batch);
+    },
+    queued: () => queue.queued,
+    close: () => queue.close(),
+  };
+}

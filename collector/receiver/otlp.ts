@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DecodedTraces } from "@/lib/otlp/types";
+import { DecodeError } from "@/collector/decode/errors";
+import { decodeLogsJson, decodeTracesJson } from "@/collector/decode/json";
+import { decodeLogsProtobuf, decodeTracesProtobuf } from "@/collector/decode/protobuf";
+import { encodeLogsResponse, encodeStatus, encodeTraceResponse } from "@/collector/decode/responses";
+import { BodyError, readBody } from "@/collector/receiver/body";
+import type { IngestAuth } from "@/collector/receiver/auth";
+import type { Metrics } from "@/collector/receiver/metrics";
+import { RetryableError } from "@/collector/store/errors";
+
+/**
+ * OTLP/HTTP receiver (spec: https://opentelemetry.io/docs/specs/otlp/#otlphttp).
+ * The response uses the request's content type; failures map to statuses in one
+ * place: 400 bad data (not retried), 401 no valid key, 413 too large, 415 wrong
+ * type, 429/503 + Retry-After when the collector or database cannot take it now.
+ */
+export type Format = "protobuf" | "json";
+export type TracesSink = (projectId: string, decoded: DecodedTraces) => Promise<void>;
+
+export function formatOf(contentType: string | undefined): Format | null {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/x-protobuf" || type === "application/protobuf") return "protobuf";
+  if (type === "application/json") return "json";
+  return null;
+}
+
+type Deps = { auth: IngestAuth; maxBodyBytes: number; metrics: Metrics };
+
+export function tracesHandler(deps: Deps, sink: TracesSink) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const format = formatOf(req.headers["content-type"]);
+    if (!format) return fail(res, "json", 415, `Content-Type must be application/x-protobuf or application/json`);
+    const projectId = await deps.auth(req.headers);
+    if (!projectId) {
+      req.resume();
+      return fail(
+        res,
+        format,
+        401,
+        "missing or invalid ingest key: send `Authorization: Bearer <key>` with a key that has the ingest scope",
+      );
+    }
+    try {
+      const body = await readBody(req, deps.maxBodyBytes);
+      const decoded = body.length === 0 ? { spans: [], rejected: 0, rejectReasons: [] } : decode(format, body);
+      deps.metrics.inc("causeway_collector_spans_received_total", decoded.spans.length + decoded.rejected);
+      deps.metrics.inc("causeway_collector_spans_rejected_total", decoded.rejected);
+      if (decoded.spans.length) await sink(projectId, decoded);
+      deps.metrics.inc("causeway_collector_spans_accepted_total", decoded.spans.length);
+      const partial = decoded.rejected ? { rejected: decoded.rejected, message: decoded.rejectReasons.join("; ") } : undefined;
+      send(res, format, 200, encodeTraceResponse(format, partial));
+    } catch (error) {
+      handleError(res, format, error, deps.metrics);
+    }
+  };
+}
+
+/** GenAI events sent as logs are accepted (never an error for the exporter); mapping them is future work. */
+export function logsHandler(deps: Deps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const format = formatOf(req.headers["content-type"]);
+    if (!format) return fail(res, "json", 415, `Content-Type must be application/x-protobuf or application/json`);
+    if (!(await deps.auth(req.headers))) {
+      req.resume();
+      return fail(res, format, 401, "missing or invalid ingest key");
+    }
+    try {
+      const body = await readBody(req, deps.maxBodyBytes);
+      const decoded =
+        body.length === 0
+          ? { records: [], rejected: 0, rejectReasons: [] }
+          : format === "json"
+            ? decodeLogsJson(body.toString("utf8"))
+            : decodeLogsProtobuf(body);
+      deps.metrics.inc("causeway_collector_log_records_received_total", decoded.records.length);
+      send(res, format, 200, encodeLogsResponse(format));
+    } catch (error) {
+      handleError(res, format, error, deps.metrics);
+    }
+  };
+}
+
+function decode(format: Format, body: Buffer): DecodedTraces {
+  return format === "json" ? decodeTracesJson(body.toString("utf8")) : decodeTracesProtobuf(body);
+}
+
+function handleError(res: ServerResponse, format: Format, error: unknown, metrics: Metrics): void {
+  if (error instanceof BodyError) return fail(res, format, error.status, error.message);
+  if (error instanceof DecodeError) return fail(res, format, 400, `could not decode the request: ${error.message}`);
+  if (error instanceof RetryableError) {
+    metrics.inc(error.status === 429 ? "causeway_collector_throttled_total" : "causeway_collector_unavailable_total");
+    return fail(res, format, error.status, error.message, { "retry-after": String(error.retryAfterS) });
+  }
+  throw error;
+}
+
+// google.rpc.Code values used in Status bodies.
+const RPC_CODE: Record<number, number> = { 400: 3, 401: 16, 413: 8, 415: 3, 429: 8, 503: 14 };
+
+function fail(res: ServerResponse, format: Format, status: number, message: string, headers: Record<string, string> = {}): void {
+  send(res, format, status, encodeStatus(format, RPC_CODE[status] ?? 2, message), headers);
+}
+
+function send(
+  res: ServerResponse,
+  format: Format,
+  status: number,
+  body: Uint8Array | string,
+  headers: Record<string, string> = {},
+): void {
+  const buf = typeof body === "string" ? Buffer.from(body) : body;
+  res.writeHead(status, {
+    "content-type": format === "json" ? "application/json" : "application/x-protobuf",
+    "content-length": buf.length,
+    ...headers,
+  });
+  res.end(buf);
+}

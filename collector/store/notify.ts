@@ -1,0 +1,29 @@
+import type pg from "pg";
+
+/**
+ * "Run changed" notifications for live views, sent after the data is committed, in
+ * their own short statement (NOTIFY inside the write transaction would hold the
+ * commit-time notification lock for the whole batch). Payloads stay under
+ * Postgres' 8000-byte limit by chunking.
+ */
+export const RUNS_CHANNEL = "causeway_runs";
+const MAX_PAYLOAD = 7000;
+
+export async function notifyRunsChanged(pool: pg.Pool, runs: { projectId: string; runId: string }[]): Promise<void> {
+  if (runs.length === 0) return;
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let size = 2;
+  for (const r of runs) {
+    const item = `"${r.projectId}/${r.runId}"`;
+    if (size + item.length + 1 > MAX_PAYLOAD) {
+      chunks.push(`[${current.join(",")}]`);
+      current = [];
+      size = 2;
+    }
+    current.push(item);
+    size += item.length + 1;
+  }
+  chunks.push(`[${current.join(",")}]`);
+  for (const payload of chunks) await pool.query("SELECT pg_notify($1, $2)", [RUNS_CHANNEL, payload]);
+}

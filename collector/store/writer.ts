@@ -1,0 +1,275 @@
+import type pg from "pg";
+import type { IngestBatch, MessageRow, StepRow } from "@/collector/normalize/batch";
+import { rollupRuns } from "@/collector/store/rollup";
+
+/**
+ * Store stage: writes a group of batches in one transaction. Steps are inserted
+ * with ON CONFLICT DO NOTHING and only the rows actually inserted feed payloads and
+ * run aggregates, which makes redelivery idempotent (trace id + span id).
+ * Multi-row INSERT … SELECT FROM unnest(arrays) is used rather than COPY: it carries
+ * the conflict handling, and works on the embedded database too.
+ */
+export type WriteResult = { stored: number; duplicates: number; changedRuns: { projectId: string; runId: string }[] };
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const NS = (col: string) => `timestamptz 'epoch' + (${col} / 1000) * interval '1 microsecond'`;
+
+export async function writeBatches(client: pg.PoolClient, batches: IngestBatch[]): Promise<WriteResult> {
+  // A fixed row order keeps lock order the same in every transaction, so concurrent
+  // writers (several flushes, several collector replicas) cannot deadlock each other.
+  const all = batches
+    .flatMap((b) => b.steps.map((step) => ({ projectId: b.projectId, step })))
+    .sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.step.runId, b.step.runId) || cmp(a.step.spanId, b.step.spanId));
+  if (all.length === 0) return { stored: 0, duplicates: 0, changedRuns: [] };
+  await client.query("BEGIN");
+  try {
+    const agentIds = await upsertAgents(client, batches);
+    await upsertSessions(client, all);
+    await ensureRuns(client, all);
+    const inserted = await insertSteps(client, all);
+    const fresh = all.filter(({ projectId, step }) => inserted.has(`${projectId}/${step.runId}/${step.spanId}`));
+    await insertPayloads(client, fresh);
+    await insertMessages(client, batches, fresh);
+    const changedRuns = await updateRuns(client, fresh, agentIds);
+    await client.query("COMMIT");
+    return { stored: fresh.length, duplicates: all.length - fresh.length, changedRuns };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+async function upsertAgents(client: pg.PoolClient, batches: IngestBatch[]): Promise<Map<string, string>> {
+  const rows = batches.flatMap((b) => [...b.agents].map(([key, a]) => ({ projectId: b.projectId, key, a })));
+  const res = await client.query<{ id: string; project_id: string; service_name: string; instance_id: string }>(
+    `INSERT INTO agents (project_id, service_name, instance_id, attributes)
+     SELECT p, s, i, a::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS t(p, s, i, a)
+     ON CONFLICT (project_id, service_name, instance_id) DO UPDATE SET last_seen_at = now()
+     RETURNING id, project_id, service_name, instance_id`,
+    [
+      rows.map((r) => r.projectId),
+      rows.map((r) => r.a.serviceName),
+      rows.map((r) => r.a.instanceId),
+      rows.map((r) => r.a.attributes),
+    ],
+  );
+  return new Map(res.rows.map((r) => [`${r.project_id}/${r.service_name}\u0001${r.instance_id}`, r.id]));
+}
+
+async function upsertSessions(client: pg.PoolClient, all: { projectId: string; step: StepRow }[]): Promise<void> {
+  const seen = new Map<string, [string, string]>();
+  for (const { projectId, step } of all)
+    if (step.sessionId) seen.set(`${projectId}/${step.sessionId}`, [projectId, step.sessionId]);
+  if (seen.size === 0) return;
+  const rows = [...seen.values()];
+  await client.query(
+    `INSERT INTO sessions (project_id, id) SELECT * FROM unnest($1::uuid[], $2::text[])
+     ON CONFLICT (project_id, id) DO UPDATE SET last_seen_at = now()`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1])],
+  );
+}
+
+/** A run row must exist before its steps (foreign key); its aggregates are filled in by updateRuns. */
+async function ensureRuns(client: pg.PoolClient, all: { projectId: string; step: StepRow }[]): Promise<void> {
+  const first = new Map<string, { projectId: string; runId: string; startNs: bigint }>();
+  for (const { projectId, step } of all) {
+    const k = `${projectId}/${step.runId}`;
+    const cur = first.get(k);
+    if (!cur || step.startNs < cur.startNs) first.set(k, { projectId, runId: step.runId, startNs: step.startNs });
+  }
+  const rows = [...first.values()];
+  await client.query(
+    `INSERT INTO runs (project_id, id, started_at, last_activity_at)
+     SELECT p, r, ${NS("s")}, ${NS("s")} FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS t(p, r, s)
+     ON CONFLICT (project_id, id) DO NOTHING`,
+    [rows.map((r) => r.projectId), rows.map((r) => r.runId), rows.map((r) => r.startNs.toString())],
+  );
+}
+
+const STEP_COLUMNS = [
+  ["project_id", "uuid"],
+  ["run_id", "text"],
+  ["span_id", "text"],
+  ["parent_span_id", "text"],
+  ["kind", '"StepKind"'],
+  ["name", "text"],
+  ["family", "text"],
+  ["span_kind", "smallint"],
+  ["status", '"StepStatus"'],
+  ["status_message", "text"],
+  ["start_ns", "bigint"],
+  ["end_ns", "bigint"],
+  ["agent_name", "text"],
+  ["provider", "text"],
+  ["model", "text"],
+  ["tool_name", "text"],
+  ["tool_call_id", "text"],
+  ["input_tokens", "int"],
+  ["output_tokens", "int"],
+  ["total_tokens", "int"],
+  ["context_hashes", "text"],
+  ["output_hashes", "text"],
+  ["attributes", "jsonb"],
+  ["events", "jsonb"],
+  ["links", "jsonb"],
+  ["scope_name", "text"],
+] as const;
+
+/** Arrays travel as JSON text (unnest cannot take ragged 2-D arrays); JSON columns as text, cast once. */
+const selectExpr = (c: string, t: string) =>
+  c === "context_hashes" || c === "output_hashes"
+    ? `ARRAY(SELECT jsonb_array_elements_text(${c}::jsonb))`
+    : t === "jsonb"
+      ? `${c}::jsonb`
+      : c;
+
+const INSERT_STEPS = `
+  INSERT INTO steps (${STEP_COLUMNS.map(([c]) => c).join(", ")})
+  SELECT ${STEP_COLUMNS.map(([c, t]) => selectExpr(c, t)).join(", ")}
+  FROM unnest(${STEP_COLUMNS.map(([, t], i) => `$${i + 1}::${t === "jsonb" ? "text" : t}[]`).join(", ")})
+    AS t(${STEP_COLUMNS.map(([c]) => c).join(", ")})
+  ON CONFLICT (project_id, run_id, span_id) DO NOTHING
+  RETURNING project_id, run_id, span_id`;
+
+async function insertSteps(client: pg.PoolClient, all: { projectId: string; step: StepRow }[]): Promise<Set<string>> {
+  const cols: unknown[][] = STEP_COLUMNS.map(() => []);
+  for (const { projectId, step: s } of all) {
+    const values = [
+      projectId,
+      s.runId,
+      s.spanId,
+      s.parentSpanId,
+      s.kind,
+      s.name,
+      s.family,
+      s.spanKind,
+      s.status,
+      s.statusMessage,
+      s.startNs.toString(),
+      s.endNs?.toString() ?? null,
+      s.agentName,
+      s.provider,
+      s.model,
+      s.toolName,
+      s.toolCallId,
+      s.inputTokens,
+      s.outputTokens,
+      s.totalTokens,
+      JSON.stringify(s.contextHashes),
+      JSON.stringify(s.outputHashes),
+      s.attributes,
+      s.events,
+      s.links,
+      s.scopeName,
+    ];
+    for (let i = 0; i < values.length; i++) cols[i]!.push(values[i]);
+  }
+  const res = await client.query<{ project_id: string; run_id: string; span_id: string }>(INSERT_STEPS, cols);
+  return new Set(res.rows.map((r) => `${r.project_id}/${r.run_id}/${r.span_id}`));
+}
+
+async function insertPayloads(client: pg.PoolClient, fresh: { projectId: string; step: StepRow }[]): Promise<void> {
+  const rows = fresh.filter(({ step }) => step.input !== null || step.output !== null);
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO step_payloads (project_id, run_id, span_id, input, output, input_full_bytes, output_full_bytes)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+     ON CONFLICT DO NOTHING`,
+    [
+      rows.map((r) => r.projectId),
+      rows.map((r) => r.step.runId),
+      rows.map((r) => r.step.spanId),
+      rows.map((r) => r.step.input),
+      rows.map((r) => r.step.output),
+      rows.map((r) => r.step.inputFullBytes),
+      rows.map((r) => r.step.outputFullBytes),
+    ],
+  );
+}
+
+/** Messages of newly stored steps, once per (project, content hash). */
+async function insertMessages(
+  client: pg.PoolClient,
+  batches: IngestBatch[],
+  fresh: { projectId: string; step: StepRow }[],
+): Promise<void> {
+  const wanted = new Set(
+    fresh.flatMap(({ projectId, step }) => [...step.contextHashes, ...step.outputHashes].map((h) => `${projectId}/${h}`)),
+  );
+  const rows: { projectId: string; m: MessageRow }[] = [];
+  for (const b of batches)
+    for (const [hash, m] of b.messages) {
+      const k = `${b.projectId}/${hash}`;
+      if (wanted.delete(k)) rows.push({ projectId: b.projectId, m });
+    }
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO messages (project_id, hash, role, content, byte_size, truncated)
+     SELECT p, h, r, c::jsonb, b, t FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bool[]) AS x(p, h, r, c, b, t)
+     ON CONFLICT (project_id, hash) DO NOTHING`,
+    [
+      rows.map((r) => r.projectId),
+      rows.map((r) => r.m.hash),
+      rows.map((r) => r.m.role),
+      rows.map((r) => r.m.content),
+      rows.map((r) => r.m.byteSize),
+      rows.map((r) => r.m.truncated),
+    ],
+  );
+}
+
+async function updateRuns(
+  client: pg.PoolClient,
+  fresh: { projectId: string; step: StepRow }[],
+  agentIds: Map<string, string>,
+): Promise<{ projectId: string; runId: string }[]> {
+  const deltas = rollupRuns(fresh);
+  if (deltas.length === 0) return [];
+  const col = <T>(f: (d: (typeof deltas)[number]) => T) => deltas.map(f);
+  await client.query(
+    `UPDATE runs r SET
+       step_count = r.step_count + d.steps,
+       llm_call_count = r.llm_call_count + d.llm,
+       tool_call_count = r.tool_call_count + d.tools,
+       input_tokens = r.input_tokens + d.tin,
+       output_tokens = r.output_tokens + d.tout,
+       total_tokens = r.total_tokens + d.ttotal,
+       error_count = r.error_count + d.errors,
+       started_at = LEAST(r.started_at, ${NS("d.start_ns")}),
+       last_activity_at = GREATEST(r.last_activity_at, ${NS("d.activity_ns")}),
+       agent_id = CASE WHEN d.root_span IS NOT NULL THEN d.agent_id ELSE COALESCE(r.agent_id, d.agent_id) END,
+       session_id = COALESCE(r.session_id, d.session_id),
+       name = CASE WHEN d.root_span IS NOT NULL AND d.name <> '' THEN d.name WHEN r.name = '' THEN d.name ELSE r.name END,
+       root_span_id = COALESCE(d.root_span, r.root_span_id),
+       ended_at = CASE WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN ${NS("d.root_end")} ELSE r.ended_at END,
+       status = CASE
+         WHEN r.status IN ('killed', 'paused') THEN r.status
+         WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN (CASE WHEN d.root_error THEN 'error' ELSE 'ok' END)::"RunStatus"
+         ELSE r.status END,
+       updated_at = now()
+     FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::int[],
+                 $10::bigint[], $11::bigint[], $12::uuid[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::bool[])
+       AS d(project_id, run_id, steps, llm, tools, tin, tout, ttotal, errors, start_ns, activity_ns, agent_id, session_id, name, root_span, root_end, root_error)
+     WHERE r.project_id = d.project_id AND r.id = d.run_id`,
+    [
+      col((d) => d.projectId),
+      col((d) => d.runId),
+      col((d) => d.steps),
+      col((d) => d.llmCalls),
+      col((d) => d.toolCalls),
+      col((d) => d.inputTokens),
+      col((d) => d.outputTokens),
+      col((d) => d.totalTokens),
+      col((d) => d.errors),
+      col((d) => d.startNs.toString()),
+      col((d) => d.lastActivityNs.toString()),
+      col((d) => agentIds.get(`${d.projectId}/${d.agentKey}`) ?? null),
+      col((d) => d.sessionId),
+      col((d) => d.name),
+      col((d) => d.root?.spanId ?? null),
+      col((d) => d.root?.endNs?.toString() ?? null),
+      col((d) => d.root?.error ?? false),
+    ],
+  );
+  return deltas.map((d) => ({ projectId: d.projectId, runId: d.runId }));
+}
