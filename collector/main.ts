@@ -6,6 +6,8 @@ import { COLLECTOR_METRICS, createMetrics } from "@/collector/receiver/metrics";
 import { createIngestAuth } from "@/collector/receiver/auth";
 import { logsHandler, tracesHandler } from "@/collector/receiver/otlp";
 import { createPipeline } from "@/collector/pipeline";
+import { endQuietRuns } from "@/collector/store/liveness";
+import { notifyRunsChanged } from "@/collector/store/notify";
 
 /**
  * The collector process: OTLP/HTTP in, Postgres out. It sits beside agents, never
@@ -42,6 +44,15 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  const sweep = setInterval(
+    () =>
+      void endQuietRuns(pool, env.CAUSEWAY_RUN_IDLE_SECONDS)
+        .then((ended) => notifyRunsChanged(pool, ended))
+        .catch((error: Error) => log.warn("liveness sweep failed", { error: error.message })),
+    Math.min(30_000, env.CAUSEWAY_RUN_IDLE_SECONDS * 500),
+  );
+  sweep.unref();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -52,6 +63,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, env.CAUSEWAY_SHUTDOWN_TIMEOUT_MS).unref();
     // Stop accepting, let in-flight requests finish (they are acknowledged only once stored).
+    clearInterval(sweep);
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await pipeline.close();
     await pool.end();

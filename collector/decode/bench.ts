@@ -5,7 +5,7 @@
  * core; prints spans/s and MB/s for protobuf and for the same data as OTLP/JSON.
  */
 import { randomBytes } from "node:crypto";
-import { kv, pb, concat } from "@/collector/decode/pb-builder";
+import { kv, pb } from "@/collector/decode/pb-builder";
 import { decodeTracesProtobuf } from "@/collector/decode/protobuf";
 import { decodeTracesJson } from "@/collector/decode/json";
 import type { AttrValue, DecodedTraces, Span } from "@/lib/otlp/types";
@@ -23,7 +23,12 @@ function syntheticRequest(): Uint8Array {
       { role: "user", parts: [{ type: "text", content: `Find me a flight to Lisbon, request ${i}. `.repeat(7) }] },
       { role: "tool", parts: [{ type: "tool_call_response", id: `call_${i}`, response: { ok: true, price: 120 + i } }] },
     ]);
-    const output = JSON.stringify([{ role: "assistant", parts: [{ type: "tool_call", id: `call_${i + 1}`, name: "search_flights", arguments: { to: "LIS" } }] }]);
+    const output = JSON.stringify([
+      {
+        role: "assistant",
+        parts: [{ type: "tool_call", id: `call_${i + 1}`, name: "search_flights", arguments: { to: "LIS" } }],
+      },
+    ]);
     spans.push(
       pb.message(
         2,
@@ -45,14 +50,28 @@ function syntheticRequest(): Uint8Array {
         kv.string(9, "gen_ai.conversation.id", "conv_7d1f0a2b9c"),
         kv.string(9, "gen_ai.input.messages", input),
         kv.string(9, "gen_ai.output.messages", output),
-        pb.message(9, pb.string(1, "gen_ai.response.finish_reasons"), pb.message(2, pb.message(5, pb.message(1, pb.string(1, "tool_calls"))))),
-        pb.message(11, pb.fixed64(1, t0 + BigInt(i) * 1_000_000n + 10n), pb.string(2, "gen_ai.content.completion"), kv.string(3, "finish", "tool_calls")),
+        pb.message(
+          9,
+          pb.string(1, "gen_ai.response.finish_reasons"),
+          pb.message(2, pb.message(5, pb.message(1, pb.string(1, "tool_calls")))),
+        ),
+        pb.message(
+          11,
+          pb.fixed64(1, t0 + BigInt(i) * 1_000_000n + 10n),
+          pb.string(2, "gen_ai.content.completion"),
+          kv.string(3, "finish", "tool_calls"),
+        ),
         pb.message(15, pb.varint(3, 1)),
         pb.fixed32(16, 0x101),
       ),
     );
   }
-  const resource = pb.message(1, kv.string(1, "service.name", "travel-agent"), kv.string(1, "service.instance.id", "7f3c"), kv.string(1, "telemetry.sdk.language", "nodejs"));
+  const resource = pb.message(
+    1,
+    kv.string(1, "service.name", "travel-agent"),
+    kv.string(1, "service.instance.id", "7f3c"),
+    kv.string(1, "telemetry.sdk.language", "nodejs"),
+  );
   const scope = pb.message(1, pb.string(1, "@opentelemetry/instrumentation-openai"), pb.string(2, "0.5.0"));
   return pb.message(1, resource, pb.message(2, scope, ...spans));
 }
@@ -60,12 +79,19 @@ function syntheticRequest(): Uint8Array {
 /** The same request as OTLP/JSON, from its decoded form. */
 function toJson(d: DecodedTraces): string {
   const anyValue = (v: AttrValue): unknown =>
-    typeof v === "string" ? { stringValue: v }
-    : typeof v === "boolean" ? { boolValue: v }
-    : typeof v === "bigint" ? { intValue: `${v}` }
-    : typeof v === "number" ? (Number.isInteger(v) ? { intValue: v } : { doubleValue: v })
-    : Array.isArray(v) ? { arrayValue: { values: v.map(anyValue) } }
-    : {};
+    typeof v === "string"
+      ? { stringValue: v }
+      : typeof v === "boolean"
+        ? { boolValue: v }
+        : typeof v === "bigint"
+          ? { intValue: `${v}` }
+          : typeof v === "number"
+            ? Number.isInteger(v)
+              ? { intValue: v }
+              : { doubleValue: v }
+            : Array.isArray(v)
+              ? { arrayValue: { values: v.map(anyValue) } }
+              : {};
   const attrs = (a: Record<string, AttrValue>) => Object.entries(a).map(([key, v]) => ({ key, value: anyValue(v) }));
   const span = (s: Span) => ({
     traceId: s.traceId,
@@ -81,7 +107,12 @@ function toJson(d: DecodedTraces): string {
   });
   const first = d.spans[0]!;
   return JSON.stringify({
-    resourceSpans: [{ resource: { attributes: attrs(first.resource.attributes) }, scopeSpans: [{ scope: { name: first.scope.name, version: first.scope.version }, spans: d.spans.map(span) }] }],
+    resourceSpans: [
+      {
+        resource: { attributes: attrs(first.resource.attributes) },
+        scopeSpans: [{ scope: { name: first.scope.name, version: first.scope.version }, spans: d.spans.map(span) }],
+      },
+    ],
   });
 }
 
@@ -106,7 +137,9 @@ function measure(label: string, bytes: number, run: () => DecodedTraces): void {
   const spansPerS = Math.round(requestsPerS * SPANS).toLocaleString("en-US");
   const mbPerS = ((requestsPerS * bytes) / 1e6).toFixed(0);
   const range = `${Math.round(rates[0]! * SPANS).toLocaleString("en-US")}–${Math.round(rates[4]! * SPANS).toLocaleString("en-US")}`;
-  console.log(`${label.padEnd(9)} ${spansPerS.padStart(9)} spans/s  ${mbPerS.padStart(4)} MB/s  (median of 5 rounds; range ${range} spans/s)`);
+  console.log(
+    `${label.padEnd(9)} ${spansPerS.padStart(9)} spans/s  ${mbPerS.padStart(4)} MB/s  (median of 5 rounds; range ${range} spans/s)`,
+  );
 }
 
 const body = syntheticRequest();

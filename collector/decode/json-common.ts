@@ -39,7 +39,8 @@ export function show(v: unknown): string {
 export function parseRoot(text: string): Obj {
   let root: unknown;
   try {
-    root = JSON.parse(text);
+    // A UTF-8 byte order mark is not JSON, but some clients write one.
+    root = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new DecodeError(`invalid JSON: ${(e as Error).message}`);
   }
@@ -202,7 +203,12 @@ export function idOf(v: unknown, want: 8 | 16): Uint8Array | null | false {
 }
 
 /** Why a JSON span's ids make it unacceptable, or null. Same rules as protobuf. */
-export function jsonIdProblem(o: Obj, trace: Uint8Array | null | false, span: Uint8Array | null | false, parent: Uint8Array | null | false): string | null {
+export function jsonIdProblem(
+  o: Obj,
+  trace: Uint8Array | null | false,
+  span: Uint8Array | null | false,
+  parent: Uint8Array | null | false,
+): string | null {
   if (trace === false) return `trace_id ${show(field(o, "traceId", "trace_id"))} is not a hex id`;
   if (span === false) return `span_id ${show(field(o, "spanId", "span_id"))} is not a hex id`;
   if (parent === false) return `parent_span_id ${show(field(o, "parentSpanId", "parent_span_id"))} is not a hex id`;

@@ -12,7 +12,11 @@ const PARENT = "b1b2b3b4b5b6b7b8";
 const b64 = (hex: string) => Buffer.from(hex, "hex").toString("base64");
 
 const body = (spans: unknown[], scope: unknown = { name: "sc" }) =>
-  JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "svc" } }] }, scopeSpans: [{ scope, spans }] }] });
+  JSON.stringify({
+    resourceSpans: [
+      { resource: { attributes: [{ key: "service.name", value: { stringValue: "svc" } }] }, scopeSpans: [{ scope, spans }] },
+    ],
+  });
 
 const fullSpan = {
   traceId: TRACE,
@@ -36,7 +40,9 @@ const fullSpan = {
     { key: "missing" },
   ],
   droppedAttributesCount: 0,
-  events: [{ timeUnixNano: 1750000000000000010n.toString(), name: "ev", attributes: [{ key: "ok", value: { boolValue: true } }] }],
+  events: [
+    { timeUnixNano: 1750000000000000010n.toString(), name: "ev", attributes: [{ key: "ok", value: { boolValue: true } }] },
+  ],
   links: [{ traceId: TRACE, spanId: PARENT, attributes: [{ key: "why", value: { stringValue: "retry" } }], flags: 256 }],
   status: { code: 2, message: "bad" },
   flags: 769,
@@ -112,7 +118,9 @@ test("snake_case proto field names are accepted too", () => {
                   { key: "none", value: {} },
                   { key: "missing", value: null },
                 ],
-                events: [{ time_unix_nano: "1750000000000000010", name: "ev", attributes: [{ key: "ok", value: { bool_value: true } }] }],
+                events: [
+                  { time_unix_nano: "1750000000000000010", name: "ev", attributes: [{ key: "ok", value: { bool_value: true } }] },
+                ],
                 links: [{ trace_id: TRACE, span_id: PARENT, attributes: [{ key: "why", value: { string_value: "retry" } }] }],
                 status: { code: "STATUS_CODE_ERROR", message: "bad" },
               },
@@ -141,14 +149,39 @@ test("ids: hex in any case, base64 (padded or not, URL-safe) when it has the rig
 
 test("enums as integers, names or numeric strings; unknown values become 0", () => {
   const kinds = [3, "SPAN_KIND_CLIENT", "3", 9, "SPAN_KIND_NEW", -1];
-  const d = decodeTracesJson(body(kinds.map((kind, i) => ({ traceId: TRACE, spanId: SPAN, name: `${i}`, kind, status: { code: kind === 3 ? "STATUS_CODE_OK" : 2 } }))));
-  assert.deepStrictEqual(d.spans.map((s) => s.kind), [3, 3, 3, 0, 0, 0]);
-  assert.deepStrictEqual(d.spans.map((s) => s.status.code), [1, 2, 2, 2, 2, 2]);
+  const d = decodeTracesJson(
+    body(
+      kinds.map((kind, i) => ({
+        traceId: TRACE,
+        spanId: SPAN,
+        name: `${i}`,
+        kind,
+        status: { code: kind === 3 ? "STATUS_CODE_OK" : 2 },
+      })),
+    ),
+  );
+  assert.deepStrictEqual(
+    d.spans.map((s) => s.kind),
+    [3, 3, 3, 0, 0, 0],
+  );
+  assert.deepStrictEqual(
+    d.spans.map((s) => s.status.code),
+    [1, 2, 2, 2, 2, 2],
+  );
 });
 
 test("int64 as decimal string or number; big values become bigint; -0 is 0", () => {
   const ints = ["9007199254740991", 9007199254740991, "9007199254740992", 2 ** 60, "-9223372036854775808", -0, "0", 7];
-  const d = decodeTracesJson(body([{ traceId: TRACE, spanId: SPAN, startTimeUnixNano: 1750000000000000000, attributes: ints.map((v, i) => ({ key: `${i}`, value: { intValue: v } })) }]));
+  const d = decodeTracesJson(
+    body([
+      {
+        traceId: TRACE,
+        spanId: SPAN,
+        startTimeUnixNano: 1750000000000000000,
+        attributes: ints.map((v, i) => ({ key: `${i}`, value: { intValue: v } })),
+      },
+    ]),
+  );
   const s = d.spans[0]!;
   assert.equal(s.startNs, BigInt(1750000000000000000)); // a number is taken as given (JSON may have rounded it)
   assert.deepStrictEqual(Object.values(s.attributes), [2 ** 53 - 1, 2 ** 53 - 1, 2n ** 53n, 2n ** 60n, -(2n ** 63n), 0, 0, 7]);
@@ -166,22 +199,52 @@ test("spans with invalid ids are rejected exactly as in protobuf", () => {
     [TRACE, SPAN, "abcdef"],
     [TRACE, SPAN, ""],
   ];
-  const json = decodeTracesJson(body(cases.map(([traceId, spanId, parentSpanId], i) => ({ traceId, spanId, parentSpanId, name: `${i}` })), { name: "x" }));
-  const spans = cases.map(([t, s, p], i) =>
-    pb.message(2, ...(t ? [pb.bytes(1, hexBytes(t))] : []), ...(s ? [pb.bytes(2, hexBytes(s))] : []), ...(p !== undefined ? [pb.bytes(4, hexBytes(p))] : []), pb.string(5, `${i}`)),
+  const json = decodeTracesJson(
+    body(
+      cases.map(([traceId, spanId, parentSpanId], i) => ({ traceId, spanId, parentSpanId, name: `${i}` })),
+      { name: "x" },
+    ),
   );
-  const proto = decodeTracesProtobuf(pb.message(1, pb.message(1, kv.string(1, "service.name", "svc")), pb.message(2, pb.message(1, pb.string(1, "x")), ...spans)));
+  const spans = cases.map(([t, s, p], i) =>
+    pb.message(
+      2,
+      ...(t ? [pb.bytes(1, hexBytes(t))] : []),
+      ...(s ? [pb.bytes(2, hexBytes(s))] : []),
+      ...(p !== undefined ? [pb.bytes(4, hexBytes(p))] : []),
+      pb.string(5, `${i}`),
+    ),
+  );
+  const proto = decodeTracesProtobuf(
+    pb.message(1, pb.message(1, kv.string(1, "service.name", "svc")), pb.message(2, pb.message(1, pb.string(1, "x")), ...spans)),
+  );
   assert.deepStrictEqual(json, proto);
-  assert.deepStrictEqual(json.spans.map((s) => [s.name, s.parentSpanId]), [["0", null], ["7", null]]);
+  assert.deepStrictEqual(
+    json.spans.map((s) => [s.name, s.parentSpanId]),
+    [
+      ["0", null],
+      ["7", null],
+    ],
+  );
   assert.equal(json.rejected, 6);
   assert.equal(json.rejectReasons.length, 5, "at most 5 reasons");
   assert.equal(json.rejectReasons[0], "span 1 of scope 'x': trace_id must be 16 bytes, got 0");
 });
 
 test("ids that are neither hex nor base64 reject the span and quote the value", () => {
-  const d = decodeTracesJson(body([{ traceId: "zz-not-an-id", spanId: SPAN }, { traceId: TRACE, spanId: 12 }], { name: "x" }));
+  const d = decodeTracesJson(
+    body(
+      [
+        { traceId: "zz-not-an-id", spanId: SPAN },
+        { traceId: TRACE, spanId: 12 },
+      ],
+      { name: "x" },
+    ),
+  );
   assert.equal(d.rejected, 2);
-  assert.deepStrictEqual(d.rejectReasons, ["span 0 of scope 'x': trace_id \"zz-not-an-id\" is not a hex id", "span 1 of scope 'x': span_id 12 is not a hex id"]);
+  assert.deepStrictEqual(d.rejectReasons, [
+    "span 0 of scope 'x': trace_id \"zz-not-an-id\" is not a hex id",
+    "span 1 of scope 'x': span_id 12 is not a hex id",
+  ]);
 });
 
 test("invalid JSON, non-object requests and wrongly shaped values throw DecodeError with a path", () => {
@@ -191,18 +254,36 @@ test("invalid JSON, non-object requests and wrongly shaped values throw DecodeEr
   throwsDecode(() => decodeTracesJson("null"), /must be a JSON object, got null/);
   throwsDecode(() => decodeTracesJson('"x"'), /must be a JSON object/);
   throwsDecode(() => decodeTracesJson('{"resourceSpans":{}}'), /^resourceSpans: resourceSpans must be an array/);
-  throwsDecode(() => decodeTracesJson(body([{ traceId: TRACE, spanId: SPAN, startTimeUnixNano: "12abc" }])), /^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]: startTimeUnixNano must be an unsigned 64-bit integer/);
+  throwsDecode(
+    () => decodeTracesJson(body([{ traceId: TRACE, spanId: SPAN, startTimeUnixNano: "12abc" }])),
+    /^resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]: startTimeUnixNano must be an unsigned 64-bit integer/,
+  );
   throwsDecode(() => decodeTracesJson(body([{ startTimeUnixNano: "-1" }])), /startTimeUnixNano/);
   throwsDecode(() => decodeTracesJson(body([{ startTimeUnixNano: "18446744073709551616" }])), /startTimeUnixNano/);
-  throwsDecode(() => decodeTracesJson(body([{ attributes: [{ key: "k", value: { intValue: 1.5 } }] }])), /spans\[0\]: attributes 'k': intValue must be a 64-bit integer/);
-  throwsDecode(() => decodeTracesJson(body([{ attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] }])), /intValue/);
-  throwsDecode(() => decodeTracesJson(body([{ attributes: [{ key: "k", value: { boolValue: "true" } }] }])), /boolValue must be a boolean/);
+  throwsDecode(
+    () => decodeTracesJson(body([{ attributes: [{ key: "k", value: { intValue: 1.5 } }] }])),
+    /spans\[0\]: attributes 'k': intValue must be a 64-bit integer/,
+  );
+  throwsDecode(
+    () => decodeTracesJson(body([{ attributes: [{ key: "k", value: { intValue: "9223372036854775808" } }] }])),
+    /intValue/,
+  );
+  throwsDecode(
+    () => decodeTracesJson(body([{ attributes: [{ key: "k", value: { boolValue: "true" } }] }])),
+    /boolValue must be a boolean/,
+  );
   throwsDecode(() => decodeTracesJson(body([{ attributes: [{ key: 5 }] }])), /attributes\[0\]\.key must be a string/);
   throwsDecode(() => decodeTracesJson(body([{ name: 5 }])), /spans\[0\]: name must be a string, got 5/);
   throwsDecode(() => decodeTracesJson(body([{ kind: {} }])), /kind must be an enum/);
   throwsDecode(() => decodeTracesJson(body([], 7)), /scopeSpans\[0\]: scope must be an object/);
   throwsDecode(() => decodeTracesJson(body([{ events: [{ timeUnixNano: "x" }] }])), /events\[0\]\.timeUnixNano/);
-  throwsDecode(() => decodeTracesJson(body([{ attributes: [{ key: "k", value: { stringValue: "9".repeat(100) } }] }]).replace('"stringValue"', '"intValue"')), /intValue/);
+  throwsDecode(
+    () =>
+      decodeTracesJson(
+        body([{ attributes: [{ key: "k", value: { stringValue: "9".repeat(100) } }] }]).replace('"stringValue"', '"intValue"'),
+      ),
+    /intValue/,
+  );
 });
 
 test("AnyValue nesting: 64 levels decode, 65 throw; deep JSON itself cannot crash the decoder", () => {
@@ -213,7 +294,11 @@ test("AnyValue nesting: 64 levels decode, 65 throw; deep JSON itself cannot cras
   };
   assert.equal(decodeTracesJson(nested(64)).spans.length, 1);
   throwsDecode(() => decodeTracesJson(nested(65)), /attributes 'deep': AnyValue nested deeper than 64 levels/);
-  const deepText = '{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"k","value":' + '{"arrayValue":{"values":['.repeat(50_000) + "]}}".repeat(50_000) + "}]}]}]}]}";
+  const deepText =
+    '{"resourceSpans":[{"scopeSpans":[{"spans":[{"attributes":[{"key":"k","value":' +
+    '{"arrayValue":{"values":['.repeat(50_000) +
+    "]}}".repeat(50_000) +
+    "}]}]}]}]}";
   throwsDecode(() => decodeTracesJson(deepText), /nested deeper than 64/);
   const deepArrays = "[".repeat(100_000) + "]".repeat(100_000);
   assert.throws(() => decodeTracesJson(deepArrays), DecodeError);
@@ -240,8 +325,16 @@ test("the same data decodes identically from JSON and protobuf (unknown fields i
         kv.int(9, "big", 2n ** 63n - 1n),
         kv.double(9, "d", 0.5),
         kv.bool(9, "b", false),
-        pb.message(9, pb.string(1, "arr"), pb.message(2, pb.message(5, pb.message(1, pb.string(1, "a")), pb.message(1, pb.varint(3, 1)), pb.message(1)))),
-        pb.message(9, pb.string(1, "kv"), pb.message(2, pb.message(6, pb.message(1, pb.string(1, "k"), pb.message(2, pb.double(4, Infinity)))))),
+        pb.message(
+          9,
+          pb.string(1, "arr"),
+          pb.message(2, pb.message(5, pb.message(1, pb.string(1, "a")), pb.message(1, pb.varint(3, 1)), pb.message(1))),
+        ),
+        pb.message(
+          9,
+          pb.string(1, "kv"),
+          pb.message(2, pb.message(6, pb.message(1, pb.string(1, "k"), pb.message(2, pb.double(4, Infinity))))),
+        ),
         pb.message(9, pb.string(1, "bytes"), pb.message(2, pb.bytes(7, Uint8Array.from([0, 1, 255, 254])))),
         pb.message(9, pb.string(1, "none"), pb.message(2)),
         pb.message(9, pb.string(1, "missing")),
@@ -256,7 +349,13 @@ test("the same data decodes identically from JSON and protobuf (unknown fields i
 });
 
 test("__proto__ keys stay own properties", () => {
-  const text = body([{ traceId: TRACE, spanId: SPAN, attributes: [{ key: "__proto__", value: { kvlistValue: { values: [{ key: "__proto__", value: { stringValue: "x" } }] } } }] }]);
+  const text = body([
+    {
+      traceId: TRACE,
+      spanId: SPAN,
+      attributes: [{ key: "__proto__", value: { kvlistValue: { values: [{ key: "__proto__", value: { stringValue: "x" } }] } } }],
+    },
+  ]);
   const a = decodeTracesJson(text).spans[0]!.attributes;
   assert.equal(Object.getPrototypeOf(a), Object.prototype);
   const inner = Object.getOwnPropertyDescriptor(a, "__proto__")?.value as object;
@@ -264,8 +363,9 @@ test("__proto__ keys stay own properties", () => {
   assert.equal(Object.getOwnPropertyDescriptor(inner, "__proto__")?.value, "x");
 });
 
-test("empty requests", () => {
+test("empty requests; a leading byte order mark is tolerated", () => {
   assert.deepStrictEqual(decodeTracesJson("{}"), { spans: [], rejected: 0, rejectReasons: [] });
+  assert.deepStrictEqual(decodeTracesJson("\uFEFF{}"), { spans: [], rejected: 0, rejectReasons: [] });
   assert.deepStrictEqual(decodeTracesJson('{"resourceSpans":[]}'), { spans: [], rejected: 0, rejectReasons: [] });
   assert.deepStrictEqual(decodeLogsJson("{}"), { records: [], rejected: 0, rejectReasons: [] });
 });
@@ -279,8 +379,24 @@ test("logs: ids optional, time falls back to observed time, snake_case accepted"
           {
             scope: { name: "logger", version: "2" },
             logRecords: [
-              { timeUnixNano: "5", observedTimeUnixNano: "6", severityNumber: 9, severityText: "INFO", body: { kvlistValue: { values: [{ key: "role", value: { stringValue: "user" } }] } }, attributes: [{ key: "a", value: { intValue: "1" } }], traceId: TRACE, spanId: SPAN, eventName: "gen_ai.user.message" },
-              { observed_time_unix_nano: "7", trace_id: "00000000000000000000000000000000", span_id: "abc", body: { string_value: "text" }, event_name: "e" },
+              {
+                timeUnixNano: "5",
+                observedTimeUnixNano: "6",
+                severityNumber: 9,
+                severityText: "INFO",
+                body: { kvlistValue: { values: [{ key: "role", value: { stringValue: "user" } }] } },
+                attributes: [{ key: "a", value: { intValue: "1" } }],
+                traceId: TRACE,
+                spanId: SPAN,
+                eventName: "gen_ai.user.message",
+              },
+              {
+                observed_time_unix_nano: "7",
+                trace_id: "00000000000000000000000000000000",
+                span_id: "abc",
+                body: { string_value: "text" },
+                event_name: "e",
+              },
             ],
           },
         ],
@@ -299,7 +415,13 @@ test("logs: ids optional, time falls back to observed time, snake_case accepted"
     resource: { attributes: { "service.name": "svc" } },
     scope: { name: "logger", version: "2", attributes: {} },
   });
-  assert.deepStrictEqual([d.records[1]!.traceId, d.records[1]!.spanId, d.records[1]!.timeNs, d.records[1]!.body, d.records[1]!.eventName], [null, null, 7n, "text", "e"]);
+  assert.deepStrictEqual(
+    [d.records[1]!.traceId, d.records[1]!.spanId, d.records[1]!.timeNs, d.records[1]!.body, d.records[1]!.eventName],
+    [null, null, 7n, "text", "e"],
+  );
   assert.equal(d.records[0]!.resource, d.records[1]!.resource);
-  throwsDecode(() => decodeLogsJson('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":true}]}]}]}'), /^resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]: timeUnixNano/);
+  throwsDecode(
+    () => decodeLogsJson('{"resourceLogs":[{"scopeLogs":[{"logRecords":[{"timeUnixNano":true}]}]}]}'),
+    /^resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]: timeUnixNano/,
+  );
 });

@@ -98,6 +98,10 @@ export class Reader {
   len(tag: number, msg: string, end: number): number {
     const at = this.pos;
     const n = this.uint32(tag >>> 3, msg);
+    // uint32 keeps the low 32 bits: a length of 2^31 or more (5th byte above 7, or longer) is never valid.
+    const size = this.pos - at;
+    if (size > 5 || (size === 5 && this.buf[this.pos - 1]! > 7))
+      this.fail(`length of field ${tag >>> 3} in ${msg} out of range`, at);
     const stop = this.pos + n;
     if (stop > end) {
       this.fail(`truncated length-delimited field ${tag >>> 3} in ${msg} (length ${n})`, at);

@@ -25,12 +25,30 @@ function spanFields(opts: { trace?: Uint8Array; span?: Uint8Array; parent?: Uint
     pb.fixed64(8, T0 + 1_500n),
     kv.string(9, "gen_ai.system", "openai"),
     kv.int(9, "tokens", 1234),
-    pb.message(9, pb.string(1, "list"), u, pb.message(2, u, pb.message(5, u, pb.message(1, pb.string(1, "a"), u), pb.message(1, pb.varint(3, -1))))),
-    pb.message(9, pb.string(1, "map"), pb.message(2, pb.message(6, u, pb.message(1, pb.string(1, "k"), u, pb.message(2, pb.double(4, 0.5)))))),
+    pb.message(
+      9,
+      pb.string(1, "list"),
+      u,
+      pb.message(2, u, pb.message(5, u, pb.message(1, pb.string(1, "a"), u), pb.message(1, pb.varint(3, -1)))),
+    ),
+    pb.message(
+      9,
+      pb.string(1, "map"),
+      pb.message(2, pb.message(6, u, pb.message(1, pb.string(1, "k"), u, pb.message(2, pb.double(4, 0.5))))),
+    ),
     pb.varint(10, 2),
     pb.message(11, u, pb.fixed64(1, T0 + 10n), pb.string(2, "ev"), kv.bool(3, "ok", true), pb.varint(4, 0)),
     pb.varint(12, 0),
-    pb.message(13, u, pb.bytes(1, hexBytes(TRACE)), pb.bytes(2, hexBytes(PARENT)), pb.string(3, "ts"), kv.string(4, "why", "retry"), pb.varint(5, 0), pb.fixed32(6, 0x100)),
+    pb.message(
+      13,
+      u,
+      pb.bytes(1, hexBytes(TRACE)),
+      pb.bytes(2, hexBytes(PARENT)),
+      pb.string(3, "ts"),
+      kv.string(4, "why", "retry"),
+      pb.varint(5, 0),
+      pb.fixed32(6, 0x100),
+    ),
     pb.varint(14, 0),
     pb.message(15, u, pb.varint(1, 9) /* deprecated_code: ignored */, pb.string(2, "bad"), pb.varint(3, 2)),
     pb.fixed32(16, 0x301),
@@ -41,16 +59,36 @@ function spanFields(opts: { trace?: Uint8Array; span?: Uint8Array; parent?: Uint
 function request(spans: Uint8Array[], opts: { scope?: string; u?: Uint8Array } = {}) {
   const u = opts.u ?? new Uint8Array(0);
   const resource = pb.message(1, u, kv.string(1, "service.name", "svc"), u, pb.varint(2, 0));
-  const scope = pb.message(1, u, pb.string(1, opts.scope ?? "my.scope"), pb.string(2, "1.0"), kv.string(3, "sa", "x"), pb.varint(4, 0));
-  return concat(u, pb.message(1, u, resource, pb.message(2, u, scope, ...spans.map((s) => pb.bytes(2, s)), pb.string(3, "https://schema")), pb.string(3, "https://schema")), u);
+  const scope = pb.message(
+    1,
+    u,
+    pb.string(1, opts.scope ?? "my.scope"),
+    pb.string(2, "1.0"),
+    kv.string(3, "sa", "x"),
+    pb.varint(4, 0),
+  );
+  return concat(
+    u,
+    pb.message(
+      1,
+      u,
+      resource,
+      pb.message(2, u, scope, ...spans.map((s) => pb.bytes(2, s)), pb.string(3, "https://schema")),
+      pb.string(3, "https://schema"),
+    ),
+    u,
+  );
 }
 
 function throwsDecode(body: Uint8Array, message: RegExp) {
-  assert.throws(() => decodeTracesProtobuf(body), (e: unknown) => {
-    assert.ok(e instanceof DecodeError, `expected DecodeError, got ${String(e)}`);
-    assert.match(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => decodeTracesProtobuf(body),
+    (e: unknown) => {
+      assert.ok(e instanceof DecodeError, `expected DecodeError, got ${String(e)}`);
+      assert.match(e.message, message);
+      return true;
+    },
+  );
 }
 
 test("decodes every span field", () => {
@@ -89,7 +127,12 @@ test("a known field with an unexpected wire type is skipped like an unknown one"
 });
 
 test("fields may come in any order: resource and scope after the spans", () => {
-  const spans = pb.message(2, pb.bytes(2, spanFields({ trace: new Uint8Array(3) })), pb.bytes(2, spanFields()), pb.message(1, pb.string(1, "late.scope")));
+  const spans = pb.message(
+    2,
+    pb.bytes(2, spanFields({ trace: new Uint8Array(3) })),
+    pb.bytes(2, spanFields()),
+    pb.message(1, pb.string(1, "late.scope")),
+  );
   const body = pb.message(1, spans, pb.message(1, kv.string(1, "service.name", "late")));
   const d = decodeTracesProtobuf(body);
   assert.equal(d.spans.length, 1);
@@ -135,7 +178,11 @@ test("a span without any ids is rejected, not an error", () => {
 });
 
 test("links with invalid ids are dropped, the span kept", () => {
-  const span = concat(spanFields(), pb.message(13, pb.bytes(1, new Uint8Array(16)), pb.bytes(2, hexBytes(SPAN))), pb.message(13, pb.bytes(1, hexBytes(TRACE))));
+  const span = concat(
+    spanFields(),
+    pb.message(13, pb.bytes(1, new Uint8Array(16)), pb.bytes(2, hexBytes(SPAN))),
+    pb.message(13, pb.bytes(1, hexBytes(TRACE))),
+  );
   const d = decodeTracesProtobuf(request([span]));
   assert.equal(d.spans[0]!.links.length, 1);
 });
@@ -227,7 +274,10 @@ test("AnyValue nesting: 64 levels decode, 65 and far deeper throw DecodeError", 
 test("malformed framing throws DecodeError saying what and where", () => {
   const good = request([spanFields()]);
   throwsDecode(Uint8Array.from([0x0a]), /truncated varint field 1 in ExportTraceServiceRequest at byte 1/);
-  throwsDecode(Uint8Array.from([0x0a, 0x05, 0x01]), /truncated length-delimited field 1 in ExportTraceServiceRequest \(length 5\) at byte 1/);
+  throwsDecode(
+    Uint8Array.from([0x0a, 0x05, 0x01]),
+    /truncated length-delimited field 1 in ExportTraceServiceRequest \(length 5\) at byte 1/,
+  );
   throwsDecode(good.subarray(0, good.length - 3), /truncated length-delimited field 1 in ExportTraceServiceRequest/);
   throwsDecode(Uint8Array.from([0x80]), /truncated varint tag in ExportTraceServiceRequest/);
   throwsDecode(Uint8Array.from([0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]), /over-long/);
@@ -235,6 +285,11 @@ test("malformed framing throws DecodeError saying what and where", () => {
   throwsDecode(concat(tag(7, 4)), /unsupported wire type 4/);
   throwsDecode(concat(tag(7, 6)), /unsupported wire type 6/);
   throwsDecode(concat(tag(7, 7)), /unsupported wire type 7/);
+  // A length of 2^32 + 1 would read as 1 if only its low 32 bits counted.
+  throwsDecode(
+    Uint8Array.from([0x0a, 0x81, 0x80, 0x80, 0x80, 0x10, 0x00]),
+    /length of field 1 in ExportTraceServiceRequest out of range at byte 1/,
+  );
   throwsDecode(Uint8Array.from([0x02, 0x00]), /invalid field number 0 in ExportTraceServiceRequest at byte 0/);
   throwsDecode(concat(tag(9, 1), Uint8Array.from([1, 2, 3])), /truncated fixed64 field 9 in ExportTraceServiceRequest/);
   throwsDecode(concat(tag(9, 5), Uint8Array.from([1, 2, 3])), /truncated fixed32 field 9/);
@@ -243,12 +298,15 @@ test("malformed framing throws DecodeError saying what and where", () => {
   const attr = kv.string(9, "k", "v");
   const broken = concat(pb.bytes(1, hexBytes(TRACE)), tag(9, 2), varintBytes(attr.length + 10), attr.subarray(2));
   const body = request([broken]);
-  assert.throws(() => decodeTracesProtobuf(body), (e: unknown) => {
-    assert.ok(e instanceof DecodeError);
-    assert.match(e.message, /^truncated length-delimited field 9 in Span \(length \d+\) at byte \d+$/);
-    assert.equal(typeof e.offset, "number");
-    return true;
-  });
+  assert.throws(
+    () => decodeTracesProtobuf(body),
+    (e: unknown) => {
+      assert.ok(e instanceof DecodeError);
+      assert.match(e.message, /^truncated length-delimited field 9 in Span \(length \d+\) at byte \d+$/);
+      assert.equal(typeof e.offset, "number");
+      return true;
+    },
+  );
   // A varint that runs past its message's end (but not the body's).
   const overrun = pb.message(1, pb.message(2, pb.bytes(2, Uint8Array.from([0x30, 0x80]))), pb.varint(2, 1));
   throwsDecode(overrun, /field overruns the end of Span/);
@@ -268,8 +326,12 @@ test("a Buffer (or any Uint8Array view at an offset) decodes like a fresh array"
 });
 
 test("each ResourceSpans has its own resource, each ScopeSpans its own scope, shared by their spans", () => {
-  const scopeSpans = (name: string) => pb.message(2, pb.message(1, pb.string(1, name)), pb.bytes(2, spanFields()), pb.bytes(2, spanFields()));
-  const body = concat(pb.message(1, pb.message(1, kv.string(1, "service.name", "a")), scopeSpans("s1"), scopeSpans("s2")), pb.message(1, scopeSpans("s3")));
+  const scopeSpans = (name: string) =>
+    pb.message(2, pb.message(1, pb.string(1, name)), pb.bytes(2, spanFields()), pb.bytes(2, spanFields()));
+  const body = concat(
+    pb.message(1, pb.message(1, kv.string(1, "service.name", "a")), scopeSpans("s1"), scopeSpans("s2")),
+    pb.message(1, scopeSpans("s3")),
+  );
   const [a, b, c, d, e] = decodeTracesProtobuf(body).spans;
   assert.equal(a!.resource, b!.resource);
   assert.equal(a!.resource, c!.resource);
@@ -303,7 +365,12 @@ test("logs: ids optional (null when missing or invalid), time falls back to obse
         pb.bytes(10, hexBytes(SPAN)),
         pb.string(12, "gen_ai.user.message"),
       ),
-      record(pb.fixed64(11, T0 + 7n), pb.bytes(9, new Uint8Array(16)), pb.bytes(10, new Uint8Array(3)), pb.message(5, pb.string(1, "text"))),
+      record(
+        pb.fixed64(11, T0 + 7n),
+        pb.bytes(9, new Uint8Array(16)),
+        pb.bytes(10, new Uint8Array(3)),
+        pb.message(5, pb.string(1, "text")),
+      ),
     ),
   );
   const d = decodeLogsProtobuf(body);
@@ -324,4 +391,28 @@ test("logs: ids optional (null when missing or invalid), time falls back to obse
   assert.equal(d.records[1]!.timeNs, T0 + 7n);
   assert.equal(d.records[1]!.body, "text");
   assert.throws(() => decodeLogsProtobuf(body.subarray(0, body.length - 1)), DecodeError);
+});
+
+test("rejections are counted across scopes; only the first 5 reasons are kept, however many spans fail", () => {
+  const empties = new Uint8Array(200_000).map((_, i) => (i % 2 === 0 ? 0x12 : 0)); // 100k empty Span fields
+  const body = pb.message(
+    1,
+    pb.message(
+      2,
+      pb.message(1, pb.string(1, "a")),
+      pb.bytes(2, spanFields({ span: new Uint8Array(2).fill(1) })),
+      pb.bytes(2, spanFields()),
+    ),
+    pb.message(2, pb.message(1, pb.string(1, "b")), empties),
+  );
+  const d = decodeTracesProtobuf(body);
+  assert.equal(d.spans.length, 1);
+  assert.equal(d.rejected, 100_001);
+  assert.deepStrictEqual(d.rejectReasons, [
+    "span 0 of scope 'a': span_id must be 8 bytes, got 2",
+    "span 0 of scope 'b': trace_id must be 16 bytes, got 0",
+    "span 1 of scope 'b': trace_id must be 16 bytes, got 0",
+    "span 2 of scope 'b': trace_id must be 16 bytes, got 0",
+    "span 3 of scope 'b': trace_id must be 16 bytes, got 0",
+  ]);
 });

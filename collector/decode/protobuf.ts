@@ -12,7 +12,7 @@ import type { Attributes, DecodedTraces, Resource, Scope, Span, SpanEvent, SpanL
 import { Reader } from "@/collector/decode/protobuf-reader";
 import { readKeyValue, readResource, readScope } from "@/collector/decode/protobuf-common";
 import { hexOf, idProblem, isAllZero, optionalId } from "@/collector/decode/ids";
-import { reject } from "@/collector/decode/reject";
+import { addReason, wantsReasons } from "@/collector/decode/reject";
 
 export { decodeLogsProtobuf } from "@/collector/decode/protobuf-logs";
 
@@ -45,19 +45,23 @@ function readResourceSpans(r: Reader, end: number, out: DecodedTraces): void {
 function readScopeSpans(r: Reader, end: number, resource: Resource, out: DecodedTraces): void {
   const scope: Scope = { name: "", version: "", attributes: {} };
   let index = 0;
-  // Reasons are worded once the scope name is known (it may follow the spans on the wire).
-  let problems: { index: number; problem: string }[] | undefined;
+  // Reasons are worded once the scope name is known (it may follow the spans on the wire);
+  // only the few that will be reported are kept, however many spans are rejected.
+  const problems: { index: number; problem: string }[] = [];
   while (r.pos < end) {
     const tag = r.tag("ScopeSpans");
     if (tag === 10) readScope(r, r.len(tag, "ScopeSpans", end), scope);
     else if (tag === 18) {
       const problem = readSpan(r, r.len(tag, "ScopeSpans", end), resource, scope, out.spans);
-      if (problem !== null) (problems ??= []).push({ index, problem });
+      if (problem !== null) {
+        out.rejected++;
+        if (wantsReasons(out, problems.length)) problems.push({ index, problem });
+      }
       index++;
     } else r.skip(tag, "ScopeSpans", end);
   }
   r.done("ScopeSpans", end);
-  for (const p of problems ?? []) reject(out, `span ${p.index} of scope '${scope.name}': ${p.problem}`);
+  for (const p of problems) addReason(out, `span ${p.index} of scope '${scope.name}': ${p.problem}`);
 }
 
 /**

@@ -9,7 +9,12 @@ import { SpanKind as ApiSpanKind, SpanStatusCode, context, trace, type HrTime } 
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import {
+  JsonLogsSerializer,
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufTraceSerializer,
+} from "@opentelemetry/otlp-transformer";
 import type { AttrValue, Attributes, DecodedTraces } from "@/lib/otlp/types";
 import { decodeLogsProtobuf, decodeTracesProtobuf } from "@/collector/decode/protobuf";
 import { decodeLogsJson, decodeTracesJson } from "@/collector/decode/json";
@@ -45,26 +50,26 @@ function makeSpans(): ReadableSpan[] {
     kind: ApiSpanKind.SERVER,
     startTime: t0,
     attributes: {
-      "str": "héllo wörld ✈️",
-      "empty": "",
-      "int": 42,
-      "neg": -7,
-      "negBig": -9_007_199_254_740_991,
-      "zero": 0,
-      "huge": 2 ** 60, // > 2^53: an int64 only representable as bigint
-      "double": 3.25,
-      "negDouble": -0.5,
-      "yes": true,
-      "no": false,
-      "strs": ["a", "b", ""],
-      "ints": [1, -2, 3],
-      "doubles": [1.5, 2.5],
-      "bools": [true, false],
-      "withNull": ["x", null, "y"],
-      "emptyArray": [],
+      str: "héllo wörld ✈️",
+      empty: "",
+      int: 42,
+      neg: -7,
+      negBig: -9_007_199_254_740_991,
+      zero: 0,
+      huge: 2 ** 60, // > 2^53: an int64 only representable as bigint
+      double: 3.25,
+      negDouble: -0.5,
+      yes: true,
+      no: false,
+      strs: ["a", "b", ""],
+      ints: [1, -2, 3],
+      doubles: [1.5, 2.5],
+      bools: [true, false],
+      withNull: ["x", null, "y"],
+      emptyArray: [],
     },
   });
-  root.addEvent("gen_ai.user.message", { "content": "hi", "n": 1 }, [1_750_000_000, 200_000_000]);
+  root.addEvent("gen_ai.user.message", { content: "hi", n: 1 }, [1_750_000_000, 200_000_000]);
   root.addEvent("no-attributes", [1_750_000_001, 0]);
   const ctx = trace.setSpan(context.active(), root);
   const kinds = [ApiSpanKind.CLIENT, ApiSpanKind.PRODUCER, ApiSpanKind.CONSUMER, ApiSpanKind.INTERNAL];
@@ -129,7 +134,11 @@ test("protobuf and JSON from the OTel JS serializers decode to the same, correct
     );
     assert.deepStrictEqual(
       d.links,
-      s.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: expectedAttrs(l.attributes ?? {}) })),
+      s.links.map((l) => ({
+        traceId: l.context.traceId,
+        spanId: l.context.spanId,
+        attributes: expectedAttrs(l.attributes ?? {}),
+      })),
     );
     assert.deepStrictEqual(d.resource.attributes, expectedAttrs(s.resource.attributes));
     assert.equal(d.scope.name, s.instrumentationScope.name);
@@ -190,7 +199,12 @@ test("log records from the OTel JS serializers decode the same from protobuf and
   assert.equal(choice!.eventName, "gen_ai.choice");
   assert.equal(choice!.severityText, "INFO");
   assert.equal(choice!.timeNs, 1_750_000_000_000_000_005n);
-  assert.deepStrictEqual(choice!.body, { index: 0, message: { role: "assistant", content: "Lisbon" }, tokens: [1, 2], big: 2n ** 60n });
+  assert.deepStrictEqual(choice!.body, {
+    index: 0,
+    message: { role: "assistant", content: "Lisbon" },
+    tokens: [1, 2],
+    big: 2n ** 60n,
+  });
   assert.deepStrictEqual(choice!.attributes, { "gen_ai.system": "openai", n: -1 });
   assert.deepStrictEqual(choice!.scope, { name: "genai-events", version: "0.1.0", attributes: { "scope.attr": "s" } });
   assert.equal(choice!.resource.attributes["service.name"], "roundtrip-agent");

@@ -1,7 +1,7 @@
 import type { ChatMessage, NormalizedStep } from "@/lib/conventions/types";
 import { remainingAttributes } from "@/lib/conventions/types";
 import { normalizeSpan } from "@/lib/conventions";
-import { canonicalJson, createCleaner, messageHash, type Cleaner } from "@/lib/ingest/clean";
+import { createCleaner, messageHash, type Cleaner } from "@/lib/ingest/clean";
 import type { Redactor } from "@/lib/ingest/redact";
 import type { Span } from "@/lib/otlp/types";
 import { agentKey, type AgentRow, type IngestBatch, type MessageRow, type StepRow } from "@/collector/normalize/batch";
@@ -129,7 +129,8 @@ function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: C
     }));
   if (m.toolCallId) body.tool_call_id = m.toolCallId;
   if (m.name) body.name = clean.text(m.name, `${path}.name`);
-  const content = canonicalJson(body);
+  // Fixed key order (role, content, tool_calls, tool_call_id, name): equal messages serialize equally.
+  const content = JSON.stringify(body);
   const hash = messageHash(content);
   if (!batch.messages.has(hash)) {
     const row: MessageRow = {

@@ -241,10 +241,14 @@ async function updateRuns(
        session_id = COALESCE(r.session_id, d.session_id),
        name = CASE WHEN d.root_span IS NOT NULL AND d.name <> '' THEN d.name WHEN r.name = '' THEN d.name ELSE r.name END,
        root_span_id = COALESCE(d.root_span, r.root_span_id),
-       ended_at = CASE WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN ${NS("d.root_end")} ELSE r.ended_at END,
+       ended_at = CASE
+         WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN ${NS("d.root_end")}
+         WHEN r.root_span_id IS NULL AND d.root_span IS NULL THEN NULL -- ended for quietness, active again
+         ELSE r.ended_at END,
        status = CASE
          WHEN r.status IN ('killed', 'paused') THEN r.status
          WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN (CASE WHEN d.root_error THEN 'error' ELSE 'ok' END)::"RunStatus"
+         WHEN r.root_span_id IS NULL AND d.root_span IS NULL THEN 'live'
          ELSE r.status END,
        updated_at = now()
      FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::int[],

@@ -148,6 +148,11 @@ export const settings = {
     default: "10",
     doc: "How long the collector waits to fill a batch before writing what it has.",
   },
+  CAUSEWAY_RUN_IDLE_SECONDS: {
+    schema: z.coerce.number().int().min(1).default(300),
+    default: "300",
+    doc: "A live run whose root span never ends is ended after this many seconds without new spans.",
+  },
 } satisfies Record<string, { schema: z.ZodType; default: string; doc: string }>;
 
 export type SettingName = keyof typeof settings;

@@ -17,7 +17,9 @@ const llmRequest = {
   config: {
     system_instruction: "You are a weather agent.",
     temperature: 0.1,
-    tools: [{ function_declarations: [{ name: "get_weather", description: "Weather for a city", parameters: { type: "OBJECT" } }] }],
+    tools: [
+      { function_declarations: [{ name: "get_weather", description: "Weather for a city", parameters: { type: "OBJECT" } }] },
+    ],
   },
   contents: [
     { role: "user", parts: [{ text: "Weather in Paris and Rome?" }] },
@@ -61,7 +63,13 @@ test("detect: the gcp.vertex.agent tracer or its attributes; never a plain GenAI
   assert.equal(adk.detect(buildSpan({ attributes: { "gcp.vertex.agent.llm_request": "{}" }, scope: scope("other") })), true);
   assert.equal(adk.detect(buildSpan({ attributes: { "gen_ai.system": "gcp.vertex.agent" }, scope: scope("other") })), true);
   assert.equal(
-    adk.detect(buildSpan({ name: "generate_content gemini-2.0-flash", attributes: { "gen_ai.operation.name": "generate_content" }, scope: scope("opentelemetry.instrumentation.google_genai") })),
+    adk.detect(
+      buildSpan({
+        name: "generate_content gemini-2.0-flash",
+        attributes: { "gen_ai.operation.name": "generate_content" },
+        scope: scope("opentelemetry.instrumentation.google_genai"),
+      }),
+    ),
     false,
   );
 });
@@ -103,7 +111,13 @@ test("call_llm: system instruction first, decisions with ids, each function resp
     { role: "tool", content: '{"result":"25C"}', toolCallId: "adk-2", name: "get_weather" },
   ]);
   assert.deepEqual(step.outputMessages, [
-    { role: "model", content: [{ type: "reasoning", content: "Thinking about it" }, { type: "text", content: "Paris 21C, Rome 25C." }] },
+    {
+      role: "model",
+      content: [
+        { type: "reasoning", content: "Thinking about it" },
+        { type: "text", content: "Paris 21C, Rome 25C." },
+      ],
+    },
   ]);
 });
 
@@ -167,7 +181,12 @@ test("execute_tool: name, call id, arguments and response; placeholders are not 
   const unknown = adk.normalize(
     buildSpan({
       name: "execute_tool get_weather",
-      attributes: { "gen_ai.operation.name": "execute_tool", "gcp.vertex.agent.tool_call_args": {}, "gen_ai.tool.call.id": "<not specified>", "gcp.vertex.agent.tool_response": "{}" },
+      attributes: {
+        "gen_ai.operation.name": "execute_tool",
+        "gcp.vertex.agent.tool_call_args": {},
+        "gen_ai.tool.call.id": "<not specified>",
+        "gcp.vertex.agent.tool_response": "{}",
+      },
     }),
   );
   assert.equal(unknown.toolName, "get_weather");
@@ -221,7 +240,12 @@ test("malformed values never throw", () => {
   const weird = adk.normalize(
     buildSpan({
       name: "call_llm",
-      attributes: { "gcp.vertex.agent.llm_request": JSON.stringify({ contents: [null, { parts: "x" }, { role: "user", parts: [7, { inline_data: {} }] }], config: [] }) },
+      attributes: {
+        "gcp.vertex.agent.llm_request": JSON.stringify({
+          contents: [null, { parts: "x" }, { role: "user", parts: [7, { inline_data: {} }] }],
+          config: [],
+        }),
+      },
     }),
   );
   assert.deepEqual(weird.inputMessages, [

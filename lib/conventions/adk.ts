@@ -122,7 +122,11 @@ function readLlm(span: Span, step: NormalizedStep): void {
     if (isObject(content)) step.outputMessages = fromContent(content, "model");
     const reason = response.finish_reason ?? response.finishReason;
     if (step.finishReason === undefined && typeof reason === "string") step.finishReason = normalizeFinishReason(reason);
-    const usage = isObject(response.usage_metadata) ? response.usage_metadata : isObject(response.usageMetadata) ? response.usageMetadata : undefined;
+    const usage = isObject(response.usage_metadata)
+      ? response.usage_metadata
+      : isObject(response.usageMetadata)
+        ? response.usageMetadata
+        : undefined;
     if (usage) {
       step.inputTokens ??= count(usage, "prompt_token_count") ?? count(usage, "promptTokenCount");
       step.outputTokens ??= count(usage, "candidates_token_count") ?? count(usage, "candidatesTokenCount");
@@ -170,8 +174,15 @@ function toSharedPart(p: AttrValue): AttrValue {
   const call = p.function_call ?? p.functionCall;
   if (isObject(call)) return { type: "tool_call", id: call.id ?? null, name: call.name ?? "", arguments: call.args ?? null };
   const response = p.function_response ?? p.functionResponse;
-  if (isObject(response)) return { type: "tool_call_response", id: response.id ?? null, name: response.name ?? null, response: response.response ?? null };
-  if (typeof p.text === "string") return p.thought === true ? { type: "reasoning", content: p.text } : { type: "text", content: p.text };
+  if (isObject(response))
+    return {
+      type: "tool_call_response",
+      id: response.id ?? null,
+      name: response.name ?? null,
+      response: response.response ?? null,
+    };
+  if (typeof p.text === "string")
+    return p.thought === true ? { type: "reasoning", content: p.text } : { type: "text", content: p.text };
   return p;
 }
 
@@ -196,4 +207,3 @@ function providerOf(model: string): string | undefined {
   if (/(^|\/)gemini|(^|\/)gemma/.test(model)) return "google";
   return undefined;
 }
-

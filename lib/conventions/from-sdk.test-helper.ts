@@ -33,7 +33,11 @@ export function fromReadableSpan(s: ReadableSpan): Span {
     status: { code: s.status.code, message: s.status.message ?? "" },
     attributes: toAttributes(s.attributes),
     events: s.events.map((e) => ({ name: e.name, timeNs: hrToNs(e.time), attributes: toAttributes(e.attributes ?? {}) })),
-    links: s.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: toAttributes(l.attributes ?? {}) })),
+    links: s.links.map((l) => ({
+      traceId: l.context.traceId,
+      spanId: l.context.spanId,
+      attributes: toAttributes(l.attributes ?? {}),
+    })),
     resource: { attributes: toAttributes(s.resource.attributes as Record<string, unknown>) },
     scope: { name: s.instrumentationScope.name, version: s.instrumentationScope.version ?? "", attributes: {} },
   };

@@ -34,8 +34,28 @@ test("span types map to kinds; unknown types fall back to the GenAI reading", ()
     "generic",
     "AGENT_RUN",
   ].map((t) => mastra.normalize(buildSpan({ attributes: { "mastra.span.type": t } })).kind);
-  assert.deepEqual(kinds, ["agent", "llm", "llm", "chain", "chain", "other", "tool", "tool", "chain", "chain", "chain", "retrieval", "retrieval", "other", "agent"]);
-  assert.equal(mastra.normalize(buildSpan({ attributes: { "mastra.span.type": "brand_new", "gen_ai.operation.name": "execute_tool" } })).kind, "tool");
+  assert.deepEqual(kinds, [
+    "agent",
+    "llm",
+    "llm",
+    "chain",
+    "chain",
+    "other",
+    "tool",
+    "tool",
+    "chain",
+    "chain",
+    "chain",
+    "retrieval",
+    "retrieval",
+    "other",
+    "agent",
+  ]);
+  assert.equal(
+    mastra.normalize(buildSpan({ attributes: { "mastra.span.type": "brand_new", "gen_ai.operation.name": "execute_tool" } }))
+      .kind,
+    "tool",
+  );
 });
 
 test("agent_run (current exporter): agent, run name, conversation, raw input/output, instructions", () => {
@@ -50,7 +70,9 @@ test("agent_run (current exporter): agent, run name, conversation, raw input/out
     "mastra.agent_run.max_steps": 5,
     "gen_ai.system_instructions": "You are a weather assistant.",
   };
-  const step = mastra.normalize(buildSpan({ name: "invoke_agent Weather Agent", parentSpanId: null, kind: 2, attributes: attrs }));
+  const step = mastra.normalize(
+    buildSpan({ name: "invoke_agent Weather Agent", parentSpanId: null, kind: 2, attributes: attrs }),
+  );
   assert.equal(step.family, "mastra");
   assert.equal(step.kind, "agent");
   assert.equal(step.agentName, "Weather Agent");
@@ -76,7 +98,9 @@ test("model_generation (current exporter): the llm step with messages, tokens, f
       { role: "assistant", parts: [{ type: "tool_call", id: "call_1", name: "weatherTool", arguments: { city: "Paris" } }] },
       { role: "tool", parts: [{ type: "tool_call_response", id: "call_1", response: { temp: 21 } }] },
     ]),
-    "gen_ai.output.messages": JSON.stringify([{ role: "assistant", parts: [{ type: "text", content: "Sunny, 21C" }], finish_reason: "stop" }]),
+    "gen_ai.output.messages": JSON.stringify([
+      { role: "assistant", parts: [{ type: "text", content: "Sunny, 21C" }], finish_reason: "stop" },
+    ]),
     "gen_ai.request.model": "gpt-4o-mini",
     "gen_ai.provider.name": "openai",
     "gen_ai.usage.input_tokens": 120,
@@ -232,14 +256,21 @@ test("workflow_run: a chain step naming the run", () => {
     buildSpan({
       name: "invoke_workflow weather-workflow",
       parentSpanId: null,
-      attributes: { "gen_ai.operation.name": "invoke_workflow", "mastra.span.type": "workflow_run", "mastra.workflow_run.input": '{"city":"Paris"}' },
+      attributes: {
+        "gen_ai.operation.name": "invoke_workflow",
+        "mastra.span.type": "workflow_run",
+        "mastra.workflow_run.input": '{"city":"Paris"}',
+      },
     }),
   );
   assert.equal(step.kind, "chain");
   assert.equal(step.runName, "weather-workflow");
   assert.equal(step.input, '{"city":"Paris"}');
   const old = mastra.normalize(
-    buildSpan({ name: "workflow.weatherWorkflow", attributes: { "mastra.span.type": "workflow_run", "workflow.id": "weatherWorkflow", "workflow.status": "success" } }),
+    buildSpan({
+      name: "workflow.weatherWorkflow",
+      attributes: { "mastra.span.type": "workflow_run", "workflow.id": "weatherWorkflow", "workflow.status": "success" },
+    }),
   );
   assert.equal(old.runName, "weatherWorkflow");
 });
@@ -260,7 +291,9 @@ test("malformed values never throw", () => {
   assert.equal(step.kind, "other");
   assert.equal(step.inputTokens, undefined);
   assert.equal(step.sessionId, undefined);
-  const bad = mastra.normalize(buildSpan({ name: "step: 2", attributes: { "mastra.span.type": "model_step", "mastra.model_step.output": "[1,2]" } }));
+  const bad = mastra.normalize(
+    buildSpan({ name: "step: 2", attributes: { "mastra.span.type": "model_step", "mastra.model_step.output": "[1,2]" } }),
+  );
   assert.equal(bad.outputMessages, undefined);
   assert.equal(bad.output, "[1,2]");
 });

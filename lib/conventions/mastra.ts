@@ -52,7 +52,15 @@ const KINDS: Record<string, StepKind> = {
 };
 
 /** Where Mastra exporters have put the conversation/thread id. */
-const SESSION_KEYS = ["threadId", "thread_id", "sessionId", "session_id", "mastra.metadata.threadId", "mastra.metadata.sessionId", "mastra.thread_id"];
+const SESSION_KEYS = [
+  "threadId",
+  "thread_id",
+  "sessionId",
+  "session_id",
+  "mastra.metadata.threadId",
+  "mastra.metadata.sessionId",
+  "mastra.thread_id",
+];
 
 export const mastra: ConventionFamily = {
   name: "mastra",
@@ -83,7 +91,8 @@ function normalize(span: Span): NormalizedStep {
   const output = (type ? take(`mastra.${type}.output`) : undefined) ?? take("output");
 
   if (kind === "agent") {
-    if (step.agentName === undefined) set(step, "agentName", take("gen_ai.agent.id") ?? take("agent.id") ?? agentFromName(span.name));
+    if (step.agentName === undefined)
+      set(step, "agentName", take("gen_ai.agent.id") ?? take("agent.id") ?? agentFromName(span.name));
     if (step.agentName && (span.parentSpanId === null || step.runName !== undefined)) step.runName = step.agentName;
     set(step, "input", input);
     set(step, "output", output);

@@ -171,3 +171,12 @@ test("text, canonical JSON and finish reasons", () => {
   assert.equal(firstFinishReason(""), undefined);
   assert.equal(firstFinishReason(3), undefined);
 });
+
+test("nested text values (Azure agents) read as text", () => {
+  assert.deepEqual(readMessage({ role: "user", content: { text: { value: "Hi there" } } }, "user"), [
+    { role: "user", content: "Hi there" },
+  ]);
+  assert.deepEqual(readMessage({ role: "user", content: [{ type: "text", text: { value: "Nested" } }] }, "user"), [
+    { role: "user", content: "Nested" },
+  ]);
+});

@@ -172,7 +172,7 @@ function classifyPart(p: unknown): Piece | undefined {
   if (!isObject(p)) return { kind: "content", part: p as AttrValue };
   const type = typeof p.type === "string" ? p.type.toLowerCase() : undefined;
   if (type === undefined || TEXT_TYPES.has(type)) {
-    const text = typeof p.content === "string" ? p.content : typeof p.text === "string" ? p.text : undefined;
+    const text = typeof p.content === "string" ? p.content : typeof p.text === "string" ? p.text : plainText(p);
     if (text !== undefined) return { kind: "content", part: p, text };
     return { kind: "content", part: p };
   }

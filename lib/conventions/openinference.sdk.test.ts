@@ -29,7 +29,11 @@ function reply(path: string, n: number, request: { instructions?: unknown }): un
   const d = decisions[n - 1];
   if (path.endsWith("/chat/completions")) {
     const message = d
-      ? { role: "assistant", content: null, tool_calls: [{ id: d.id, type: "function", function: { name: d.name, arguments: d.arguments } }] }
+      ? {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: d.id, type: "function", function: { name: d.name, arguments: d.arguments } }],
+        }
       : { role: "assistant", content: "Refund issued." };
     return {
       id: `cmpl-${n}`,
@@ -42,7 +46,15 @@ function reply(path: string, n: number, request: { instructions?: unknown }): un
   }
   const output = d
     ? [{ type: "function_call", id: `fc_${n}`, call_id: d.id, name: d.name, arguments: d.arguments, status: "completed" }]
-    : [{ type: "message", id: "msg_3", role: "assistant", status: "completed", content: [{ type: "output_text", text: "Refund issued.", annotations: [] }] }];
+    : [
+        {
+          type: "message",
+          id: "msg_3",
+          role: "assistant",
+          status: "completed",
+          content: [{ type: "output_text", text: "Refund issued.", annotations: [] }],
+        },
+      ];
   return {
     id: `resp_${n}`,
     object: "response",
@@ -149,11 +161,16 @@ for (const api of ["chat_completions", "responses"] as const) {
     const [first, second, third] = llms.map((s) => steps.get(s)!);
     assert.ok(first && second && third);
 
-    assert.deepEqual(first.inputMessages?.map((m) => [m.role, m.content]), [
-      ["system", "Route the user."],
-      ["user", "Refund order A1"],
+    assert.deepEqual(
+      first.inputMessages?.map((m) => [m.role, m.content]),
+      [
+        ["system", "Route the user."],
+        ["user", "Refund order A1"],
+      ],
+    );
+    assert.deepEqual(first.outputMessages?.[0]?.toolCalls, [
+      { id: "call_1", name: "lookup_order", arguments: '{"order_id":"A1"}' },
     ]);
-    assert.deepEqual(first.outputMessages?.[0]?.toolCalls, [{ id: "call_1", name: "lookup_order", arguments: '{"order_id":"A1"}' }]);
     assert.equal(first.inputTokens, 10);
     assert.equal(first.outputTokens, 3);
     assert.equal(first.totalTokens, 13);
@@ -172,7 +189,9 @@ for (const api of ["chat_completions", "responses"] as const) {
       { role: "assistant", content: null, toolCalls: [{ id: "call_1", name: "lookup_order", arguments: '{"order_id":"A1"}' }] },
       { role: "tool", content: "order A1: paid", toolCallId: "call_1" },
     ]);
-    assert.deepEqual(second.outputMessages?.[0]?.toolCalls, [{ id: "call_2", name: "transfer_to_Billing_agent", arguments: "{}" }]);
+    assert.deepEqual(second.outputMessages?.[0]?.toolCalls, [
+      { id: "call_2", name: "transfer_to_Billing_agent", arguments: "{}" },
+    ]);
 
     const handoff = steps.get(spans.find((s) => s.name === "handoff to Billing agent")!)!;
     assert.equal(handoff.kind, "agent");
@@ -183,7 +202,11 @@ for (const api of ["chat_completions", "responses"] as const) {
     assert.equal(steps.get(billing)!.agentName, "Billing agent");
     assert.equal(billing.attributes["graph.node.parent_id"], "Triage");
 
-    assert.deepEqual(third.inputMessages?.at(-1), { role: "tool", content: '{"assistant":"Billing agent"}', toolCallId: "call_2" });
+    assert.deepEqual(third.inputMessages?.at(-1), {
+      role: "tool",
+      content: '{"assistant":"Billing agent"}',
+      toolCallId: "call_2",
+    });
     assert.deepEqual(third.outputMessages, [{ role: "assistant", content: "Refund issued." }]);
     assert.equal(third.inputMessages?.[0]?.content, "Handle billing.");
   });

@@ -19,10 +19,38 @@ test("detect: span kind attribute or an OpenInference scope", () => {
 });
 
 test("span kinds map to step kinds, case-insensitively; unknown kinds are other", () => {
-  const kinds = ["LLM", "TOOL", "AGENT", "CHAIN", "RETRIEVER", "RERANKER", "EMBEDDING", "GUARDRAIL", "EVALUATOR", "PROMPT", "llm", "UNKNOWN", ""];
+  const kinds = [
+    "LLM",
+    "TOOL",
+    "AGENT",
+    "CHAIN",
+    "RETRIEVER",
+    "RERANKER",
+    "EMBEDDING",
+    "GUARDRAIL",
+    "EVALUATOR",
+    "PROMPT",
+    "llm",
+    "UNKNOWN",
+    "",
+  ];
   assert.deepEqual(
     kinds.map((k) => openinference.normalize(buildSpan({ attributes: { "openinference.span.kind": k } })).kind),
-    ["llm", "tool", "agent", "chain", "retrieval", "retrieval", "retrieval", "guardrail", "other", "other", "llm", "other", "other"],
+    [
+      "llm",
+      "tool",
+      "agent",
+      "chain",
+      "retrieval",
+      "retrieval",
+      "retrieval",
+      "guardrail",
+      "other",
+      "other",
+      "llm",
+      "other",
+      "other",
+    ],
   );
 });
 
@@ -155,13 +183,27 @@ test("LLM span: legacy function_call attributes become a tool call without id", 
       },
     }),
   );
-  assert.deepEqual(step.outputMessages, [{ role: "assistant", content: null, toolCalls: [{ id: null, name: "get_weather", arguments: '{"city":"Paris"}' }], name: "get_weather" }]);
+  assert.deepEqual(step.outputMessages, [
+    {
+      role: "assistant",
+      content: null,
+      toolCalls: [{ id: null, name: "get_weather", arguments: '{"city":"Paris"}' }],
+      name: "get_weather",
+    },
+  ]);
   assert.deepEqual(step.inputMessages, [{ role: "function", content: "21C", name: "get_weather" }]);
 });
 
 test("LLM span without structured messages keeps the raw input/output; a JSON list under the prefix is read too", () => {
   const raw = openinference.normalize(
-    buildSpan({ attributes: { "openinference.span.kind": "LLM", "input.value": "Say hi", "input.mime_type": "text/plain", "output.value": "hi" } }),
+    buildSpan({
+      attributes: {
+        "openinference.span.kind": "LLM",
+        "input.value": "Say hi",
+        "input.mime_type": "text/plain",
+        "output.value": "hi",
+      },
+    }),
   );
   assert.equal(raw.inputMessages, undefined);
   assert.equal(raw.input, "Say hi");
@@ -171,7 +213,10 @@ test("LLM span without structured messages keeps the raw input/output; a JSON li
     buildSpan({
       attributes: {
         "openinference.span.kind": "LLM",
-        "llm.input_messages": JSON.stringify([{ message: { role: "user", content: "hi" } }, { role: "tool", content: "ok", tool_call_id: "t1" }]),
+        "llm.input_messages": JSON.stringify([
+          { message: { role: "user", content: "hi" } },
+          { role: "tool", content: "ok", tool_call_id: "t1" },
+        ]),
       },
     }),
   );
@@ -201,9 +246,13 @@ test("TOOL span: name, arguments and result from input/output values; tool_call.
   assert.equal(step.provider, undefined);
   assert.deepEqual(remainingAttributes(attrs, step.consumed), { "llm.system": "openai", "tool.description": "Look up an order" });
 
-  const withId = openinference.normalize(buildSpan({ attributes: { "openinference.span.kind": "TOOL", "tool.name": "search", "tool_call.id": "call_9" } }));
+  const withId = openinference.normalize(
+    buildSpan({ attributes: { "openinference.span.kind": "TOOL", "tool.name": "search", "tool_call.id": "call_9" } }),
+  );
   assert.equal(withId.toolCallId, "call_9");
-  const withToolId = openinference.normalize(buildSpan({ attributes: { "openinference.span.kind": "TOOL", "tool.name": "search", "tool.id": "call_8" } }));
+  const withToolId = openinference.normalize(
+    buildSpan({ attributes: { "openinference.span.kind": "TOOL", "tool.name": "search", "tool.id": "call_8" } }),
+  );
   assert.equal(withToolId.toolCallId, "call_8");
 });
 
@@ -225,20 +274,33 @@ test("OpenAI Agents handoff span becomes an agent step with handoffTo and the so
   assert.deepEqual(remainingAttributes(attrs, step.consumed), { "llm.system": "openai" });
 
   // Without the I/O attributes the span name still names the target.
-  const bare = openinference.normalize(buildSpan({ name: "handoff to Refunds", attributes: { "openinference.span.kind": "TOOL" } }));
+  const bare = openinference.normalize(
+    buildSpan({ name: "handoff to Refunds", attributes: { "openinference.span.kind": "TOOL" } }),
+  );
   assert.equal(bare.handoffTo, "Refunds");
   assert.equal(bare.agentName, undefined);
 });
 
 test("AGENT spans name their agent (agent.name, else graph.node.id, else span name); graph attributes are kept", () => {
-  const attrs: Attributes = { "openinference.span.kind": "AGENT", "llm.system": "openai", "graph.node.id": "Billing agent", "graph.node.parent_id": "Triage" };
+  const attrs: Attributes = {
+    "openinference.span.kind": "AGENT",
+    "llm.system": "openai",
+    "graph.node.id": "Billing agent",
+    "graph.node.parent_id": "Triage",
+  };
   const step = openinference.normalize(buildSpan({ name: "Billing agent", attributes: attrs }));
   assert.equal(step.kind, "agent");
   assert.equal(step.agentName, "Billing agent");
   assert.equal(step.handoffTo, undefined);
-  assert.deepEqual(remainingAttributes(attrs, step.consumed), { "llm.system": "openai", "graph.node.id": "Billing agent", "graph.node.parent_id": "Triage" });
+  assert.deepEqual(remainingAttributes(attrs, step.consumed), {
+    "llm.system": "openai",
+    "graph.node.id": "Billing agent",
+    "graph.node.parent_id": "Triage",
+  });
 
-  const named = openinference.normalize(buildSpan({ name: "x", attributes: { "openinference.span.kind": "AGENT", "agent.name": "planner" } }));
+  const named = openinference.normalize(
+    buildSpan({ name: "x", attributes: { "openinference.span.kind": "AGENT", "agent.name": "planner" } }),
+  );
   assert.equal(named.agentName, "planner");
   const byName = openinference.normalize(buildSpan({ name: "Writer", attributes: { "openinference.span.kind": "AGENT" } }));
   assert.equal(byName.agentName, "Writer");
@@ -249,7 +311,12 @@ test("root AGENT/CHAIN spans suggest the run name and carry raw input/output", (
     buildSpan({
       name: "Agent workflow",
       parentSpanId: null,
-      attributes: { "openinference.span.kind": "AGENT", "input.value": "[{}]", "input.mime_type": "application/json", "output.value": "Refund issued." },
+      attributes: {
+        "openinference.span.kind": "AGENT",
+        "input.value": "[{}]",
+        "input.mime_type": "application/json",
+        "output.value": "Refund issued.",
+      },
     }),
   );
   assert.equal(step.runName, "Agent workflow");
@@ -270,15 +337,29 @@ test("GUARDRAIL span: guardrail name, triggered flag kept as evidence", () => {
 });
 
 test("sessions: session.id, else a session-like key in metadata JSON", () => {
-  assert.equal(openinference.normalize(buildSpan({ attributes: { "openinference.span.kind": "CHAIN", "session.id": "s-1", "user.id": "u" } })).sessionId, "s-1");
-  const meta = openinference.normalize(buildSpan({ attributes: { "openinference.span.kind": "CHAIN", metadata: '{"thread_id":"t-7","x":1}' } }));
+  assert.equal(
+    openinference.normalize(
+      buildSpan({ attributes: { "openinference.span.kind": "CHAIN", "session.id": "s-1", "user.id": "u" } }),
+    ).sessionId,
+    "s-1",
+  );
+  const meta = openinference.normalize(
+    buildSpan({ attributes: { "openinference.span.kind": "CHAIN", metadata: '{"thread_id":"t-7","x":1}' } }),
+  );
   assert.equal(meta.sessionId, "t-7");
   assert.equal(meta.consumed.has("metadata"), false);
 });
 
 test("retrieval spans: embedding model and tokens", () => {
   const step = openinference.normalize(
-    buildSpan({ attributes: { "openinference.span.kind": "EMBEDDING", "embedding.model_name": "text-embedding-3-small", "llm.token_count.prompt": 8, "input.value": "hello" } }),
+    buildSpan({
+      attributes: {
+        "openinference.span.kind": "EMBEDDING",
+        "embedding.model_name": "text-embedding-3-small",
+        "llm.token_count.prompt": 8,
+        "input.value": "hello",
+      },
+    }),
   );
   assert.equal(step.kind, "retrieval");
   assert.equal(step.model, "text-embedding-3-small");

@@ -32,7 +32,11 @@ const METADATA_SESSION_KEYS = ["session_id", "sessionId", "thread_id", "threadId
 export const openinference: ConventionFamily = {
   name: "openinference",
   detect(span) {
-    return span.attributes[KIND] !== undefined || span.scope.name.startsWith("@arizeai/openinference") || span.scope.name.startsWith("openinference.");
+    return (
+      span.attributes[KIND] !== undefined ||
+      span.scope.name.startsWith("@arizeai/openinference") ||
+      span.scope.name.startsWith("openinference.")
+    );
   },
   normalize,
 };
@@ -66,7 +70,8 @@ function normalize(span: Span): NormalizedStep {
       kind = step.kind = "agent";
       step.handoffTo = handoff.to;
       if (handoff.from) step.agentName = handoff.from;
-      for (const k of ["tool.name", "input.value", "input.mime_type", "output.value", "output.mime_type"]) if (a[k] !== undefined) consumed.add(k);
+      for (const k of ["tool.name", "input.value", "input.mime_type", "output.value", "output.mime_type"])
+        if (a[k] !== undefined) consumed.add(k);
     } else if (span.name === "mcp_tools" && a["tool.name"] === undefined) {
       // OpenAI Agents lists an MCP server's tools with a TOOL span: no tool ran.
       kind = step.kind = "other";
@@ -103,17 +108,31 @@ function normalize(span: Span): NormalizedStep {
 type Take = (key: string) => string | undefined;
 
 function readModel(a: Attributes, step: NormalizedStep, take: Take): void {
-  const model = first(a, ["llm.model_name", "llm.response.model_name", "llm.request.model_name", "embedding.model_name", "reranker.model_name"], str);
+  const model = first(
+    a,
+    ["llm.model_name", "llm.response.model_name", "llm.request.model_name", "embedding.model_name", "reranker.model_name"],
+    str,
+  );
   if (model) {
     step.model = model;
-    for (const k of ["llm.model_name", "llm.response.model_name", "llm.request.model_name", "embedding.model_name", "reranker.model_name"]) {
+    for (const k of [
+      "llm.model_name",
+      "llm.response.model_name",
+      "llm.request.model_name",
+      "embedding.model_name",
+      "reranker.model_name",
+    ]) {
       if (str(a, k) === model) step.consumed.add(k);
     }
   }
   // llm.provider is the hosting provider; llm.system (the "AI product") is only a fallback.
   const provider = take("llm.provider") ?? take("llm.system");
   if (provider) step.provider = provider;
-  const tokens = { inputTokens: "llm.token_count.prompt", outputTokens: "llm.token_count.completion", totalTokens: "llm.token_count.total" } as const;
+  const tokens = {
+    inputTokens: "llm.token_count.prompt",
+    outputTokens: "llm.token_count.completion",
+    totalTokens: "llm.token_count.total",
+  } as const;
   for (const field of Object.keys(tokens) as (keyof typeof tokens)[]) {
     const n = count(a, tokens[field]);
     if (n !== undefined) {
@@ -292,7 +311,8 @@ function readTool(a: Attributes, step: NormalizedStep, take: Take): void {
 function readHandoff(span: Span): { to: string; from?: string } | null {
   const a = span.attributes;
   const toolName = str(a, "tool.name");
-  const isHandoff = span.name === "handoff" || span.name.startsWith("handoff to ") || (toolName?.startsWith("handoff_to_") ?? false);
+  const isHandoff =
+    span.name === "handoff" || span.name.startsWith("handoff to ") || (toolName?.startsWith("handoff_to_") ?? false);
   if (!isHandoff) return null;
   const out = structured(a, "output.value");
   const inp = structured(a, "input.value");

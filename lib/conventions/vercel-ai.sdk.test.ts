@@ -2,10 +2,19 @@ import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 import { generateText as generateText6, stepCountIs as stepCountIs6, tool as tool6 } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
-import { embed as embed5, generateText as generateText5, stepCountIs as stepCountIs5, streamText as streamText5, tool as tool5 } from "ai-v5";
+import {
+  embed as embed5,
+  generateText as generateText5,
+  stepCountIs as stepCountIs5,
+  streamText as streamText5,
+  tool as tool5,
+} from "ai-v5";
 import { convertArrayToReadableStream, MockEmbeddingModelV2, MockLanguageModelV2 } from "ai-v5/test";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+import { createSpanProcessor } from "@traceloop/node-server-sdk";
 import { z } from "zod";
-import { inMemoryTracing, spanNamed } from "@/lib/conventions/from-sdk.test-helper";
+import { fromReadableSpan, inMemoryTracing, spanNamed } from "@/lib/conventions/from-sdk.test-helper";
 import type { NormalizedStep } from "@/lib/conventions/types";
 import { vercelAi } from "@/lib/conventions/vercel-ai";
 import type { Span } from "@/lib/otlp/types";
@@ -48,8 +57,13 @@ function assertToolLoop(spans: Span[], version: string) {
     { role: "system", content: "You are helpful" },
     { role: "user", content: "Weather in Paris?" },
   ]);
-  assert.deepEqual(decide.outputMessages, [{ role: "assistant", content: null, toolCalls: [{ id: "call-1", name: "weather", arguments: '{"city":"Paris"}' }] }]);
-  assert.deepEqual(decide.tools?.map((t) => (t as { name: string }).name), ["weather"]);
+  assert.deepEqual(decide.outputMessages, [
+    { role: "assistant", content: null, toolCalls: [{ id: "call-1", name: "weather", arguments: '{"city":"Paris"}' }] },
+  ]);
+  assert.deepEqual(
+    decide.tools?.map((t) => (t as { name: string }).name),
+    ["weather"],
+  );
   assert.equal(decide.parameters?.maxRetries, 2);
 
   const toolStep = vercelAi.normalize(spanNamed(spans, "ai.toolCall"));
@@ -100,7 +114,12 @@ test("ai@5 generateText: decision -> tool -> result -> answer", async () => {
             usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
             warnings: [],
           }
-        : { content: [{ type: "text", text: "It is sunny." }], finishReason: "stop", usage: { inputTokens: 20, outputTokens: 4, totalTokens: 24 }, warnings: [] },
+        : {
+            content: [{ type: "text", text: "It is sunny." }],
+            finishReason: "stop",
+            usage: { inputTokens: 20, outputTokens: 4, totalTokens: 24 },
+            warnings: [],
+          },
   });
   await generateText5({
     model,
@@ -151,7 +170,14 @@ test("ai@6 generateText: decision -> tool -> result -> answer", async () => {
   const { spans } = normalizeAll();
   assertToolLoop(spans, "v6");
   const consumed = vercelAi.normalize(spanNamed(spans, "ai.generateText.doGenerate")).consumed;
-  for (const k of ["ai.usage.inputTokens", "gen_ai.usage.input_tokens", "gen_ai.response.finish_reasons", "ai.prompt.messages", "ai.model.id", "gen_ai.request.model"]) {
+  for (const k of [
+    "ai.usage.inputTokens",
+    "gen_ai.usage.input_tokens",
+    "gen_ai.response.finish_reasons",
+    "ai.prompt.messages",
+    "ai.model.id",
+    "gen_ai.request.model",
+  ]) {
     assert.ok(consumed.has(k), k);
   }
 });
@@ -187,7 +213,9 @@ test("ai@5 streamText: doStream spans are model calls; the tool runs while the s
   const { spans } = normalizeAll();
   const [decide, answer] = llmSteps(spans);
   // A tool-call step streams an empty text: no content, only the decision.
-  assert.deepEqual(decide?.outputMessages, [{ role: "assistant", content: null, toolCalls: [{ id: "call-1", name: "weather", arguments: '{"city":"Paris"}' }] }]);
+  assert.deepEqual(decide?.outputMessages, [
+    { role: "assistant", content: null, toolCalls: [{ id: "call-1", name: "weather", arguments: '{"city":"Paris"}' }] },
+  ]);
   assert.equal(decide?.finishReason, "tool_calls");
   assert.deepEqual(answer?.outputMessages, [{ role: "assistant", content: "Sunny" }]);
   assert.equal(answer?.inputMessages?.at(-1)?.toolCallId, "call-1");
@@ -210,4 +238,84 @@ test("ai@5 embed: retrieval steps with model and tokens", async () => {
   assert.equal(inner.model, "mock-model-id");
   assert.equal(inner.inputTokens, 3);
   assert.equal(vercelAi.normalize(spanNamed(spans, "ai.embed")).input, '"hello"');
+});
+
+test("ai@6 under Traceloop's span processor: renamed spans, content moved to gen_ai.*, same steps", async () => {
+  // Traceloop rewrites AI SDK spans before export (names, ai.* -> gen_ai.* / traceloop.*) but keeps ai.operationId.
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [createSpanProcessor({ exporter, disableBatch: true })] });
+  let call = 0;
+  const usage = (input: number, output: number) => ({
+    inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: output, text: output, reasoning: undefined },
+  });
+  const model = new MockLanguageModelV3({
+    doGenerate: async () =>
+      ++call === 1
+        ? {
+            content: [{ type: "tool-call", toolCallId: "call-1", toolName: "weather", input: '{"city":"Paris"}' }],
+            finishReason: { unified: "tool-calls", raw: "tool_calls" },
+            usage: usage(10, 5),
+            warnings: [],
+          }
+        : {
+            content: [{ type: "text", text: "It is sunny." }],
+            finishReason: { unified: "stop", raw: "stop" },
+            usage: usage(20, 4),
+            warnings: [],
+          },
+  });
+  await generateText6({
+    model,
+    system: "You are helpful",
+    prompt: "Weather in Paris?",
+    tools: { weather: tool6({ inputSchema: weatherInput, execute: weatherExecute }) },
+    stopWhen: stepCountIs6(3),
+    experimental_telemetry: {
+      ...telemetry,
+      metadata: { ...telemetry.metadata, agent: "weather" },
+      tracer: provider.getTracer("ai"),
+    },
+  });
+  await provider.forceFlush();
+  const spans = exporter.getFinishedSpans().map(fromReadableSpan);
+  for (const s of spans) assert.ok(vercelAi.detect(s), `detects ${s.name}`);
+  assert.deepEqual(spans.map((s) => s.name).sort(), [
+    "chat mock-model-id",
+    "chat mock-model-id",
+    "execute_tool weather",
+    "weather.agent",
+  ]);
+
+  const [decide, answer] = spans
+    .filter((s) => s.name === "chat mock-model-id")
+    .sort((a, b) => Number(a.startNs - b.startNs))
+    .map((s) => vercelAi.normalize(s));
+  assert.ok(decide && answer);
+  assert.equal(decide.kind, "llm");
+  assert.equal(decide.agentName, "weather");
+  assert.equal(decide.sessionId, "sess-1");
+  assert.equal(decide.inputTokens, 10);
+  assert.deepEqual(decide.inputMessages, [
+    { role: "system", content: "You are helpful" },
+    { role: "user", content: "Weather in Paris?" },
+  ]);
+  assert.deepEqual(decide.outputMessages, [
+    { role: "assistant", content: null, toolCalls: [{ id: "call-1", name: "weather", arguments: '{"city":"Paris"}' }] },
+  ]);
+  assert.equal(decide.finishReason, "tool_calls");
+  assert.deepEqual(answer.inputMessages?.at(-1), { role: "tool", content: '{"city":"Paris","temp":21}', toolCallId: "call-1" });
+
+  const toolStep = vercelAi.normalize(spanNamed(spans, "execute_tool weather"));
+  assert.equal(toolStep.kind, "tool");
+  assert.equal(toolStep.toolCallId, "call-1");
+  assert.equal(toolStep.toolArguments, '{"city":"Paris"}');
+  assert.equal(toolStep.toolResult, '{"city":"Paris","temp":21}');
+
+  // The root is still the agent loop, not a second model call.
+  const root = vercelAi.normalize(spanNamed(spans, "weather.agent"));
+  assert.equal(root.kind, "agent");
+  assert.equal(root.runName, "weather-agent");
+  assert.equal(root.agentName, "weather");
+  await provider.shutdown();
 });

@@ -11,7 +11,10 @@ function buildSpan(partial: Partial<Span> & { attributes: Attributes }): Span {
 }
 
 test("detect: ai.operationId, or an ai.* span name; never a GenAI span (AI SDK v7's default integration)", () => {
-  assert.equal(vercelAi.detect(buildSpan({ name: "whatever", attributes: { "ai.operationId": "ai.toolCall" }, scope: scope("custom") })), true);
+  assert.equal(
+    vercelAi.detect(buildSpan({ name: "whatever", attributes: { "ai.operationId": "ai.toolCall" }, scope: scope("custom") })),
+    true,
+  );
   assert.equal(vercelAi.detect(buildSpan({ name: "ai.generateText.doGenerate", attributes: {}, scope: scope("custom") })), true);
   // v7 @ai-sdk/otel: tracer "gen_ai", gen_ai.* only.
   for (const [name, op] of [
@@ -20,8 +23,16 @@ test("detect: ai.operationId, or an ai.* span name; never a GenAI span (AI SDK v
     ["chat gpt-4o", "chat"],
     ["execute_tool weather", "execute_tool"],
   ]) {
-    assert.equal(vercelAi.detect(buildSpan({ name: name!, attributes: { "gen_ai.operation.name": op! }, scope: scope("gen_ai") })), false, name);
-    assert.equal(vercelAi.detect(buildSpan({ name: name!, attributes: { "gen_ai.operation.name": op! } })), false, `${name} with scope ai`);
+    assert.equal(
+      vercelAi.detect(buildSpan({ name: name!, attributes: { "gen_ai.operation.name": op! }, scope: scope("gen_ai") })),
+      false,
+      name,
+    );
+    assert.equal(
+      vercelAi.detect(buildSpan({ name: name!, attributes: { "gen_ai.operation.name": op! } })),
+      false,
+      `${name} with scope ai`,
+    );
   }
   assert.equal(vercelAi.detect(buildSpan({ name: "GET /api", attributes: {}, scope: scope("ai") })), false);
 });
@@ -78,7 +89,13 @@ const v4Call: Attributes = {
   "ai.prompt.format": "messages",
   "ai.prompt.messages": JSON.stringify([
     { role: "system", content: "Be brief." },
-    { role: "user", content: [{ type: "text", text: "Find order 7" }, { type: "image", image: "https://x/a.png" }] },
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "Find order 7" },
+        { type: "image", image: "https://x/a.png" },
+      ],
+    },
     {
       role: "assistant",
       content: [
@@ -102,7 +119,9 @@ const v4Call: Attributes = {
   "gen_ai.request.max_tokens": 200,
   "ai.response.finishReason": "tool-calls",
   "ai.response.text": "",
-  "ai.response.toolCalls": JSON.stringify([{ toolCallType: "function", toolCallId: "call_b", toolName: "refund", args: '{"id":7}' }]),
+  "ai.response.toolCalls": JSON.stringify([
+    { toolCallType: "function", toolCallId: "call_b", toolName: "refund", args: '{"id":7}' },
+  ]),
   "ai.response.id": "chatcmpl-1",
   "ai.response.model": "gpt-4o-mini-2024-07-18",
   "ai.usage.promptTokens": "120",
@@ -135,7 +154,13 @@ test("ai@4 model call: messages with tool calls (with and without ids) and one m
   const step = vercelAi.normalize(buildSpan({ name: "ai.generateText.doGenerate", attributes: v4Call }));
   assert.deepEqual(step.inputMessages, [
     { role: "system", content: "Be brief." },
-    { role: "user", content: [{ type: "text", text: "Find order 7" }, { type: "image", image: "https://x/a.png" }] },
+    {
+      role: "user",
+      content: [
+        { type: "text", text: "Find order 7" },
+        { type: "image", image: "https://x/a.png" },
+      ],
+    },
     {
       role: "assistant",
       content: "Looking.",
@@ -147,7 +172,9 @@ test("ai@4 model call: messages with tool calls (with and without ids) and one m
     { role: "tool", content: '{"status":"shipped"}', toolCallId: "call_a", name: "find_order" },
     { role: "tool", content: "ok", name: "audit" },
   ]);
-  assert.deepEqual(step.outputMessages, [{ role: "assistant", content: null, toolCalls: [{ id: "call_b", name: "refund", arguments: '{"id":7}' }] }]);
+  assert.deepEqual(step.outputMessages, [
+    { role: "assistant", content: null, toolCalls: [{ id: "call_b", name: "refund", arguments: '{"id":7}' }] },
+  ]);
   // Duplicates are consumed; what only one key says stays.
   assert.deepEqual(remainingAttributes(v4Call, step.consumed), {
     "ai.telemetry.metadata.plan": "pro",
@@ -195,14 +222,31 @@ test("ai@6 root: run name from functionId, prompt and answer as raw input/output
 
 test("tool spans: v4–v6 args/result and the input/output spelling; a missing id stays undefined", () => {
   const step = vercelAi.normalize(
-    buildSpan({ name: "ai.toolCall", attributes: { "ai.operationId": "ai.toolCall", "ai.toolCall.name": "search", "ai.toolCall.input": '{"q":"x"}', "ai.toolCall.output": "[]" } }),
+    buildSpan({
+      name: "ai.toolCall",
+      attributes: {
+        "ai.operationId": "ai.toolCall",
+        "ai.toolCall.name": "search",
+        "ai.toolCall.input": '{"q":"x"}',
+        "ai.toolCall.output": "[]",
+      },
+    }),
   );
   assert.equal(step.name, "search");
   assert.equal(step.toolCallId, undefined);
   assert.equal(step.toolArguments, '{"q":"x"}');
   assert.equal(step.toolResult, "[]");
   const failed = vercelAi.normalize(
-    buildSpan({ name: "ai.toolCall", status: { code: 2, message: "boom" }, attributes: { "ai.operationId": "ai.toolCall", "ai.toolCall.name": "search", "ai.toolCall.id": "c1", "ai.toolCall.args": "{}" } }),
+    buildSpan({
+      name: "ai.toolCall",
+      status: { code: 2, message: "boom" },
+      attributes: {
+        "ai.operationId": "ai.toolCall",
+        "ai.toolCall.name": "search",
+        "ai.toolCall.id": "c1",
+        "ai.toolCall.args": "{}",
+      },
+    }),
   );
   assert.equal(failed.toolCallId, "c1");
   assert.equal(failed.toolResult, undefined);
@@ -212,7 +256,12 @@ test("ai@3 result attributes and v5+ tool-result output shapes", () => {
   const v3 = vercelAi.normalize(
     buildSpan({
       name: "ai.generateText.doGenerate",
-      attributes: { "ai.operationId": "ai.generateText.doGenerate", "ai.finishReason": "stop", "ai.result.text": "Done", "ai.result.toolCalls": "[]" },
+      attributes: {
+        "ai.operationId": "ai.generateText.doGenerate",
+        "ai.finishReason": "stop",
+        "ai.result.text": "Done",
+        "ai.result.toolCalls": "[]",
+      },
     }),
   );
   assert.deepEqual(v3.outputMessages, [{ role: "assistant", content: "Done" }]);
@@ -232,7 +281,13 @@ test("ai@3 result attributes and v5+ tool-result output shapes", () => {
               { type: "tool-result", toolCallId: "t3", toolName: "c", output: { type: "json", value: [1, 2] } },
             ],
           },
-          { role: "assistant", content: [{ type: "reasoning", text: "hmm" }, { type: "text", text: "ok" }] },
+          {
+            role: "assistant",
+            content: [
+              { type: "reasoning", text: "hmm" },
+              { type: "text", text: "ok" },
+            ],
+          },
         ]),
       },
     }),
@@ -241,7 +296,13 @@ test("ai@3 result attributes and v5+ tool-result output shapes", () => {
     { role: "tool", content: "plain", toolCallId: "t1", name: "a" },
     { role: "tool", content: "failed", toolCallId: "t2", name: "b" },
     { role: "tool", content: "[1,2]", toolCallId: "t3", name: "c" },
-    { role: "assistant", content: [{ type: "reasoning", text: "hmm" }, { type: "text", text: "ok" }] },
+    {
+      role: "assistant",
+      content: [
+        { type: "reasoning", text: "hmm" },
+        { type: "text", text: "ok" },
+      ],
+    },
   ]);
 });
 
@@ -266,7 +327,13 @@ test("malformed values never throw and are left unconsumed", () => {
   assert.equal(step.provider, "7");
   assert.equal(step.sessionId, undefined);
   assert.equal(step.finishReason, undefined);
-  for (const k of ["ai.prompt.messages", "ai.response.toolCalls", "ai.prompt.tools", "ai.usage.inputTokens", "gen_ai.response.finish_reasons"]) {
+  for (const k of [
+    "ai.prompt.messages",
+    "ai.response.toolCalls",
+    "ai.prompt.tools",
+    "ai.usage.inputTokens",
+    "gen_ai.response.finish_reasons",
+  ]) {
     assert.equal(step.consumed.has(k), false, k);
   }
   const odd = vercelAi.normalize(
@@ -274,7 +341,13 @@ test("malformed values never throw and are left unconsumed", () => {
       name: "ai.generateText.doGenerate",
       attributes: {
         "ai.operationId": "ai.generateText.doGenerate",
-        "ai.prompt.messages": JSON.stringify([null, 3, { role: 5 }, { role: "user", content: { weird: true } }, { role: "assistant", content: [{ type: "tool-call" }] }]),
+        "ai.prompt.messages": JSON.stringify([
+          null,
+          3,
+          { role: 5 },
+          { role: "user", content: { weird: true } },
+          { role: "assistant", content: [{ type: "tool-call" }] },
+        ]),
         "ai.response.toolCalls": JSON.stringify([{ toolName: "x", args: null }, "junk"]),
       },
     }),
@@ -286,5 +359,7 @@ test("malformed values never throw and are left unconsumed", () => {
     { role: "user", content: [{ weird: true }] },
     { role: "assistant", content: [{ type: "tool-call" }] },
   ]);
-  assert.deepEqual(odd.outputMessages, [{ role: "assistant", content: null, toolCalls: [{ id: null, name: "x", arguments: "" }] }]);
+  assert.deepEqual(odd.outputMessages, [
+    { role: "assistant", content: null, toolCalls: [{ id: null, name: "x", arguments: "" }] },
+  ]);
 });

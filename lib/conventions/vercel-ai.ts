@@ -15,13 +15,26 @@ import { count, normalizeFinishReason, str, structured } from "@/lib/conventions
  * Shape (generateText with a tool, v5/v6): ai.generateText (root) -> children in time order
  * ai.generateText.doGenerate, ai.toolCall, ai.generateText.doGenerate… The tool span is a
  * sibling of the model call that decided it, not its child.
+ *
+ * Traceloop's span processor rewrites these spans before export (renamed `chat {model}`,
+ * `execute_tool {tool}`, `{agent}.agent`; content moved to gen_ai.* / traceloop.*) but keeps
+ * `ai.operationId`: the GenAI reading is therefore the base, and `ai.*` keys win where present.
  */
 
 /** The operation that owns the tool loop: v7 itself maps these to `invoke_agent`. */
 const ROOT_OPERATIONS = new Set(["ai.generateText", "ai.streamText", "ai.generateObject", "ai.streamObject"]);
 const RETRIEVAL_OPERATIONS = new Set(["ai.embed", "ai.embedMany", "ai.rerank"]);
 const OPERATION_NAME = /^ai\.[A-Za-z]+(\.[A-Za-z]+)?$/;
-const SESSION_KEYS = ["sessionId", "session_id", "conversationId", "conversation_id", "threadId", "thread_id", "chatId", "chat_id"];
+const SESSION_KEYS = [
+  "sessionId",
+  "session_id",
+  "conversationId",
+  "conversation_id",
+  "threadId",
+  "thread_id",
+  "chatId",
+  "chat_id",
+];
 
 /** gen_ai.request.* duplicates of ai.settings.*, under the AI SDK's own names. */
 const GEN_AI_PARAMS: Record<string, string> = {
@@ -140,7 +153,8 @@ type TakeDuplicates = (keys: string[], value: string | number | undefined) => vo
 
 function readModel(a: Attributes, step: NormalizedStep, takeDuplicates: TakeDuplicates): void {
   // What actually answered first (providers resolve aliases), then what was asked for.
-  const model = str(a, "ai.response.model") ?? str(a, "ai.model.id") ?? str(a, "gen_ai.response.model") ?? str(a, "gen_ai.request.model");
+  const model =
+    str(a, "ai.response.model") ?? str(a, "ai.model.id") ?? str(a, "gen_ai.response.model") ?? str(a, "gen_ai.request.model");
   if (model) {
     step.model = model;
     takeDuplicates(["ai.response.model", "ai.model.id", "gen_ai.response.model", "gen_ai.request.model"], model);
@@ -153,7 +167,12 @@ function readModel(a: Attributes, step: NormalizedStep, takeDuplicates: TakeDupl
   }
 }
 
-function readLlmCall(a: Attributes, step: NormalizedStep, take: (k: string) => string | undefined, takeDuplicates: TakeDuplicates): void {
+function readLlmCall(
+  a: Attributes,
+  step: NormalizedStep,
+  take: (k: string) => string | undefined,
+  takeDuplicates: TakeDuplicates,
+): void {
   const tokens: [keyof NormalizedStep & ("inputTokens" | "outputTokens" | "totalTokens"), string[]][] = [
     ["inputTokens", ["ai.usage.inputTokens", "ai.usage.promptTokens", "gen_ai.usage.input_tokens"]],
     ["outputTokens", ["ai.usage.outputTokens", "ai.usage.completionTokens", "gen_ai.usage.output_tokens"]],
@@ -179,7 +198,8 @@ function readLlmCall(a: Attributes, step: NormalizedStep, take: (k: string) => s
   }
 
   const text = take("ai.response.text") ?? take("ai.response.object") ?? take("ai.result.text") ?? take("ai.result.object");
-  const calls = readToolCalls(a, "ai.response.toolCalls", step.consumed) ?? readToolCalls(a, "ai.result.toolCalls", step.consumed);
+  const calls =
+    readToolCalls(a, "ai.response.toolCalls", step.consumed) ?? readToolCalls(a, "ai.result.toolCalls", step.consumed);
   if (text !== undefined || calls) {
     // Streaming writes "" as the text of a step that only called tools.
     const out: ChatMessage = { role: "assistant", content: text === "" && calls?.length ? null : (text ?? null) };

@@ -55,12 +55,3 @@ export function createCleaner(redact: Redactor, maxBytes: number): Cleaner {
 export function messageHash(canonical: string): string {
   return createHash("sha256").update(canonical).digest("hex");
 }
-
-/** JSON with object keys sorted, so equal messages serialize identically. */
-export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === "object" && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : val,
-  );
-}

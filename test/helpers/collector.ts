@@ -6,6 +6,7 @@ import path from "node:path";
 export type RunningCollector = {
   url: string;
   port: number;
+  pid: number;
   logs: string[];
   stop(): Promise<number | null>;
   kill(): Promise<void>;
@@ -60,6 +61,7 @@ export async function startCollector(
   return {
     url,
     port: p,
+    pid: child.pid!,
     logs,
     async stop() {
       child.kill("SIGTERM");

@@ -7,6 +7,7 @@ import { createPrisma, type Db } from "@/lib/server/db/prisma";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { startCollector, type RunningCollector } from "@/test/helpers/collector";
 import { runGenAiAgent } from "@/test/producers/otel-genai-agent";
+import { endQuietRuns } from "@/collector/store/liveness";
 
 /**
  * The collector as agents meet it: a real process, real OTLP/HTTP from the real
@@ -302,5 +303,25 @@ describe("storage semantics", () => {
     const [step] = await q<{ attributes: Record<string, unknown> }>(`SELECT attributes FROM steps WHERE run_id = $1`, [traceId]);
     assert.ok(String(step!.attributes["big.value"]).length < 5000);
     assert.deepEqual(step!.attributes["causeway.truncated"], [{ path: "attributes.big.value", bytes: 20_000 }]);
+  });
+});
+
+describe("liveness", () => {
+  test("a run whose root never arrives ends when it goes quiet, and comes back to life with new spans", async () => {
+    const traceId = hex(0xabc007, 32);
+    await post(jsonRequest([jsonSpan(traceId, hex(2, 16), hex(1, 16), "orphan child")]));
+    const state = async () =>
+      (
+        await q<{ status: string; ended: boolean }>(`SELECT status, ended_at IS NOT NULL AS ended FROM runs WHERE id = $1`, [
+          traceId,
+        ])
+      )[0];
+    assert.deepEqual(await state(), { status: "live", ended: false });
+    await new Promise((r) => setTimeout(r, 1100));
+    const ended = await endQuietRuns(sql, 1);
+    assert.ok(ended.some((r) => r.runId === traceId));
+    assert.deepEqual(await state(), { status: "ok", ended: true });
+    await post(jsonRequest([jsonSpan(traceId, hex(3, 16), hex(1, 16), "late child")]));
+    assert.deepEqual(await state(), { status: "live", ended: false });
   });
 });
