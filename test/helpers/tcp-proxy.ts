@@ -90,6 +90,18 @@ export async function startTcpProxy(target: { host: string; port: number }, list
     held.clear();
   };
 
+  const restore = async () => {
+    if (closed || mode === null) return;
+    const was = mode;
+    mode = null;
+    for (const s of held) s.destroy();
+    held.clear();
+    if (was === "refuse") {
+      server = createServer(onConnection);
+      await listen(server, port);
+    }
+  };
+
   return {
     host: listenHost,
     port,
@@ -110,23 +122,13 @@ export async function startTcpProxy(target: { host: string; port: number }, list
     },
     async cut(m = "refuse") {
       if (closed) throw new Error("proxy closed");
-      if (mode === "refuse") await this.restore();
+      if (mode === "refuse") await restore();
       mode = m;
       const stopped = m === "refuse" ? closeServer(server) : Promise.resolve();
       dropAll();
       await stopped;
     },
-    async restore() {
-      if (closed || mode === null) return;
-      const was = mode;
-      mode = null;
-      for (const s of held) s.destroy();
-      held.clear();
-      if (was === "refuse") {
-        server = createServer(onConnection);
-        await listen(server, port);
-      }
-    },
+    restore,
     async close() {
       if (closed) return;
       closed = true;

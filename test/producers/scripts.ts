@@ -90,3 +90,15 @@ export const TRACELOOP = {
     ];
   },
 } as const;
+
+/** The Vercel AI SDK (ai@6) under Traceloop's span processor. */
+export const TRACELOOP_AI = {
+  functionId: "weather-agent",
+  agent: "weather",
+  model: "mock-model-id",
+  toolCallId: "call_tl_ai_weather",
+  usage: [
+    { input: 38, output: 8 },
+    { input: 57, output: 12 },
+  ],
+} as const;

@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import type { ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { startFakeOpenAi } from "@/test/producers/fake-openai";
 import type { ProducerBase, ProducerResult } from "@/test/producers/otlp";
-import { TRACELOOP, WEATHER } from "@/test/producers/scripts";
+import { TRACELOOP, TRACELOOP_AI, WEATHER } from "@/test/producers/scripts";
 
 /**
  * The Traceloop SDK (`@traceloop/node-server-sdk`, OpenLLMetry): `initialize` with `baseUrl` = the collector and the
@@ -90,4 +90,72 @@ export async function runTraceloopAgent(o: TraceloopOptions): Promise<TraceloopR
   } finally {
     await fake.close();
   }
+}
+
+/**
+ * The Vercel AI SDK (ai@6) under Traceloop: `initialize` registers its NodeSDK globally, so `generateText` with
+ * `experimental_telemetry: { isEnabled: true }` (no tracer) records through it, and Traceloop's span processor rewrites
+ * the AI SDK spans before export (`ai.generateText` -> `{agent}.agent`, `ai.generateText.doGenerate` -> `chat {model}`,
+ * `ai.toolCall` -> `execute_tool {tool}`, ai.* content moved to gen_ai.* / traceloop.*).
+ */
+export type TraceloopAiSdkOptions = ProducerBase & { sessionId?: string };
+
+export async function runTraceloopAiSdk(o: TraceloopAiSdkOptions): Promise<TraceloopResult> {
+  const { generateText, stepCountIs, tool } = await import("ai");
+  const { MockLanguageModelV3 } = await import("ai/test");
+  const { z } = await import("zod");
+  if (!initialized) {
+    traceloop.initialize({
+      appName: "traceloop-ai-sdk",
+      baseUrl: o.endpoint,
+      headers: o.headers,
+      disableBatch: true,
+      traceloopSyncEnabled: false,
+      silenceInitializationMessage: true,
+    });
+    initialized = true;
+  }
+  const usage = (u: { input: number; output: number }) => ({
+    inputTokens: { total: u.input, noCache: u.input, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: u.output, text: u.output, reasoning: undefined },
+  });
+  const [u1, u2] = TRACELOOP_AI.usage;
+  let call = 0;
+  const model = new MockLanguageModelV3({
+    doGenerate: async () =>
+      call++ === 0
+        ? {
+            content: [
+              { type: "tool-call", toolCallId: TRACELOOP_AI.toolCallId, toolName: WEATHER.toolName, input: '{"city":"Paris"}' },
+            ],
+            finishReason: { unified: "tool-calls", raw: "tool_calls" },
+            usage: usage(u1),
+            warnings: [],
+          }
+        : { content: [{ type: "text", text: WEATHER.answer }], finishReason: { unified: "stop", raw: "stop" }, usage: usage(u2), warnings: [] },
+  });
+  const traceIds = new Set<string>();
+  const r = await generateText({
+    model,
+    system: WEATHER.system,
+    prompt: WEATHER.prompt,
+    tools: {
+      [WEATHER.toolName]: tool({
+        inputSchema: z.object({ city: z.string() }),
+        execute: async ({ city }) => {
+          const traceId = trace.getActiveSpan()?.spanContext().traceId;
+          if (traceId) traceIds.add(traceId);
+          return { ...WEATHER.result, city };
+        },
+      }),
+    },
+    stopWhen: stepCountIs(3),
+    experimental_telemetry: {
+      isEnabled: true,
+      functionId: TRACELOOP_AI.functionId,
+      metadata: { agent: TRACELOOP_AI.agent, ...(o.sessionId ? { sessionId: o.sessionId } : {}) },
+    },
+  });
+  await traceloop.forceFlush();
+  return { traceIds: [...traceIds], answer: r.text };
 }
