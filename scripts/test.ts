@@ -90,6 +90,7 @@ if (wanted.includes("lint")) {
     "lib",
     "collector",
     "scripts",
+    "bench",
     "test",
     "e2e",
   ]);

@@ -27,33 +27,57 @@ export function formatOf(contentType: string | undefined): Format | null {
 
 type Deps = { auth: IngestAuth; maxBodyBytes: number; metrics: Metrics };
 
+/**
+ * Requests being read, decoded and normalized at once. Decoded spans take several
+ * times their wire size in memory, so this (with the store queue's span limit)
+ * is what keeps the collector's memory bounded under a flood.
+ */
+export const MAX_INFLIGHT_REQUESTS = 16;
+
 export function tracesHandler(deps: Deps, sink: TracesSink) {
+  let inflight = 0;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const format = formatOf(req.headers["content-type"]);
-    if (!format) return fail(res, "json", 415, `Content-Type must be application/x-protobuf or application/json`);
-    const projectId = await deps.auth(req.headers);
-    if (!projectId) {
+    if (inflight >= MAX_INFLIGHT_REQUESTS) {
       req.resume();
-      return fail(
-        res,
-        format,
-        401,
-        "missing or invalid ingest key: send `Authorization: Bearer <key>` with a key that has the ingest scope",
-      );
+      deps.metrics.inc("causeway_collector_throttled_total");
+      return fail(res, formatOf(req.headers["content-type"]) ?? "json", 429, "collector busy: too many requests in progress", {
+        "retry-after": "1",
+      });
     }
+    inflight++;
     try {
-      const body = await readBody(req, deps.maxBodyBytes);
-      const decoded = body.length === 0 ? { spans: [], rejected: 0, rejectReasons: [] } : decode(format, body);
-      deps.metrics.inc("causeway_collector_spans_received_total", decoded.spans.length + decoded.rejected);
-      deps.metrics.inc("causeway_collector_spans_rejected_total", decoded.rejected);
-      if (decoded.spans.length) await sink(projectId, decoded);
-      deps.metrics.inc("causeway_collector_spans_accepted_total", decoded.spans.length);
-      const partial = decoded.rejected ? { rejected: decoded.rejected, message: decoded.rejectReasons.join("; ") } : undefined;
-      send(res, format, 200, encodeTraceResponse(format, partial));
-    } catch (error) {
-      handleError(res, format, error, deps.metrics);
+      await receiveTraces(deps, sink, req, res);
+    } finally {
+      inflight--;
     }
   };
+}
+
+async function receiveTraces(deps: Deps, sink: TracesSink, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const format = formatOf(req.headers["content-type"]);
+  if (!format) return fail(res, "json", 415, `Content-Type must be application/x-protobuf or application/json`);
+  const projectId = await deps.auth(req.headers);
+  if (!projectId) {
+    req.resume();
+    return fail(
+      res,
+      format,
+      401,
+      "missing or invalid ingest key: send `Authorization: Bearer <key>` with a key that has the ingest scope",
+    );
+  }
+  try {
+    const body = await readBody(req, deps.maxBodyBytes);
+    const decoded = body.length === 0 ? { spans: [], rejected: 0, rejectReasons: [] } : decode(format, body);
+    deps.metrics.inc("causeway_collector_spans_received_total", decoded.spans.length + decoded.rejected);
+    deps.metrics.inc("causeway_collector_spans_rejected_total", decoded.rejected);
+    if (decoded.spans.length) await sink(projectId, decoded);
+    deps.metrics.inc("causeway_collector_spans_accepted_total", decoded.spans.length);
+    const partial = decoded.rejected ? { rejected: decoded.rejected, message: decoded.rejectReasons.join("; ") } : undefined;
+    send(res, format, 200, encodeTraceResponse(format, partial));
+  } catch (error) {
+    handleError(res, format, error, deps.metrics);
+  }
 }
 
 /** GenAI events sent as logs are accepted (never an error for the exporter); mapping them is future work. */
