@@ -31,7 +31,10 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
   const input = bodyOf(n, "input", clean);
   const output = bodyOf(n, "output", clean);
 
-  const attributes = clean.value(remainingAttributes(span.attributes, n.consumed), "attributes") as Record<string, unknown>;
+  const remaining = remainingAttributes(span.attributes, n.consumed);
+  const omitted = omitRawConversation(n, remaining);
+  const attributes = clean.value(remaining, "attributes") as Record<string, unknown>;
+  if (omitted.length) attributes["causeway.omitted"] = omitted;
   if (n.tools?.length) attributes["causeway.tools"] = clean.value(n.tools, "tools");
   if (n.parameters) attributes["causeway.parameters"] = clean.value(n.parameters, "parameters");
   if (n.finishReason) attributes["causeway.finish_reason"] = n.finishReason;
@@ -143,4 +146,31 @@ function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: C
     batch.messages.set(hash, row);
   }
   return hash;
+}
+
+/**
+ * Raw request/response bodies that repeat a model call's whole conversation
+ * (OpenInference `input.value`, Traceloop `traceloop.entity.input`, …). Once the
+ * messages are parsed and stored by hash, keeping these would store the history
+ * again on every call — quadratic in conversation length — so they are dropped and
+ * their names recorded in `causeway.omitted`.
+ */
+const RAW_CONVERSATION_KEYS = [
+  "input.value",
+  "output.value",
+  "traceloop.entity.input",
+  "traceloop.entity.output",
+  "gen_ai.prompt",
+  "gen_ai.completion",
+];
+
+function omitRawConversation(n: NormalizedStep, remaining: Record<string, unknown>): string[] {
+  if (n.kind !== "llm" || !(n.inputMessages?.length || n.outputMessages?.length)) return [];
+  const omitted: string[] = [];
+  for (const key of RAW_CONVERSATION_KEYS)
+    if (key in remaining) {
+      delete remaining[key];
+      omitted.push(key);
+    }
+  return omitted;
 }

@@ -31,6 +31,7 @@ export async function writeBatches(client: pg.PoolClient, batches: IngestBatch[]
     await insertPayloads(client, fresh);
     await insertMessages(client, batches, fresh);
     const changedRuns = await updateRuns(client, fresh, agentIds);
+    await countSessionRuns(client, fresh);
     await client.query("COMMIT");
     return { stored: fresh.length, duplicates: all.length - fresh.length, changedRuns };
   } catch (error) {
@@ -276,4 +277,18 @@ async function updateRuns(
     ],
   );
   return deltas.map((d) => ({ projectId: d.projectId, runId: d.runId }));
+}
+
+/** sessions.run_count for the sessions this batch touched, counted (not incremented) so it stays exact. */
+async function countSessionRuns(client: pg.PoolClient, fresh: { projectId: string; step: StepRow }[]): Promise<void> {
+  const touched = new Map<string, [string, string]>();
+  for (const { projectId, step } of fresh)
+    if (step.sessionId) touched.set(`${projectId}/${step.sessionId}`, [projectId, step.sessionId]);
+  if (touched.size === 0) return;
+  const rows = [...touched.values()];
+  await client.query(
+    `UPDATE sessions s SET run_count = (SELECT count(*) FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id)
+     FROM unnest($1::uuid[], $2::text[]) AS t(p, id) WHERE s.project_id = t.p AND s.id = t.id`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1])],
+  );
 }

@@ -130,7 +130,8 @@ function plainText(v: unknown): string | undefined {
   return undefined;
 }
 
-const TEXT_TYPES = new Set(["text", "input_text", "output_text"]);
+/** Part types that carry plain text (OpenAI Responses uses input_text / output_text). */
+export const TEXT_TYPES: ReadonlySet<string> = new Set(["text", "input_text", "output_text"]);
 const CALL_TYPES = new Set(["tool_call", "tool_use", "tool-call", "function_call", "function"]);
 const RESPONSE_TYPES = new Set(["tool_call_response", "tool_result", "tool-result", "function_call_output"]);
 

@@ -398,3 +398,22 @@ test("malformed values never throw: wrong types, invalid JSON, negative tokens, 
   assert.deepEqual(step.tools, ["{broken"]);
   assert.equal(step.sessionId, undefined);
 });
+
+test("Responses API text parts (input_text / output_text) read as plain text", () => {
+  const step = openinference.normalize(
+    buildSpan({
+      name: "OpenAI Responses",
+      attributes: {
+        "openinference.span.kind": "LLM",
+        "llm.output_messages.0.message.role": "assistant",
+        "llm.output_messages.0.message.contents.0.message_content.type": "output_text",
+        "llm.output_messages.0.message.contents.0.message_content.text": "It is 18°C and cloudy in Paris.",
+        "llm.input_messages.0.message.role": "user",
+        "llm.input_messages.0.message.contents.0.message_content.type": "input_text",
+        "llm.input_messages.0.message.contents.0.message_content.text": "Weather in Paris?",
+      },
+    }),
+  );
+  assert.deepEqual(step.outputMessages, [{ role: "assistant", content: "It is 18°C and cloudy in Paris." }]);
+  assert.deepEqual(step.inputMessages, [{ role: "user", content: "Weather in Paris?" }]);
+});

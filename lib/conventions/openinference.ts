@@ -1,6 +1,7 @@
 import type { Attributes, AttrValue, Span } from "@/lib/otlp/types";
 import type { ChatMessage, ConventionFamily, NormalizedStep, StepKind, ToolCall } from "@/lib/conventions/types";
 import { count, first, indexed, normalizeFinishReason, str, structured, toJsonText } from "@/lib/conventions/values";
+import { TEXT_TYPES } from "@/lib/conventions/messages";
 
 /**
  * OpenInference (Arize Phoenix) spans: `openinference.span.kind` plus flattened, indexed
@@ -238,7 +239,11 @@ function contentParts(row: Attributes): string | AttrValue[] | null {
     parts.push(p);
   }
   if (!parts.length) return null;
-  if (parts.every((p) => (p.type === undefined || p.type === "text") && typeof p.text === "string")) {
+  if (
+    parts.every(
+      (p) => (p.type === undefined || (typeof p.type === "string" && TEXT_TYPES.has(p.type))) && typeof p.text === "string",
+    )
+  ) {
     return parts.map((p) => p.text as string).join("\n");
   }
   return parts;

@@ -65,6 +65,8 @@ before(async () => {
       { ...base, version: 6, sessionId: SESSION.v6 },
       { ...base, version: 6, failTool: true },
       { ...base, version: 7, sessionId: SESSION.v7 },
+      { ...base, version: 5, stream: true, sessionId: SESSION.v5 },
+      { ...base, version: 6, stream: true, sessionId: SESSION.v6 },
     ]),
   );
   agents = started(
@@ -77,6 +79,7 @@ before(async () => {
     runInChild<typeof runOpenInferenceOpenAi>(producer("openinference-openai.ts"), "runOpenInferenceOpenAi", [
       { ...base, sessionId: SESSION.oi },
       { ...base, failTool: true },
+      { ...base, api: "responses" },
     ]),
   );
   traceloop = started(
@@ -86,7 +89,9 @@ before(async () => {
     ]),
   );
   traceloopAi = started(
-    runInChild<typeof runTraceloopAiSdk>(producer("traceloop.ts"), "runTraceloopAiSdk", [{ ...base, sessionId: SESSION.traceloopAi }]),
+    runInChild<typeof runTraceloopAiSdk>(producer("traceloop.ts"), "runTraceloopAiSdk", [
+      { ...base, sessionId: SESSION.traceloopAi },
+    ]),
   );
 });
 
@@ -224,10 +229,9 @@ function assertTokens(run: Run, steps: Step[], usage: readonly { input: number; 
     usage.map((u) => [u.input, u.output, u.input + u.output]),
     "each LLM step's tokens",
   );
-  const sum = (f: (u: { input: number; output: number }) => number) => usage.reduce((n, u) => n + f(u), 0);
-  assert.equal(run.input_tokens, sum((u) => u.input));
-  assert.equal(run.output_tokens, sum((u) => u.output));
-  assert.equal(run.total_tokens, sum((u) => u.input + u.output));
+  const input = usage.reduce((n, u) => n + u.input, 0);
+  const output = usage.reduce((n, u) => n + u.output, 0);
+  assert.deepEqual([run.input_tokens, run.output_tokens, run.total_tokens], [input, output, input + output], "run totals");
   assert.equal(run.llm_call_count, usage.length);
   for (const s of steps) if (s.kind !== "llm") assert.equal(s.input_tokens, null, `no tokens on ${s.kind} step ${s.name}`);
 }
@@ -242,54 +246,63 @@ const toolResultJson = JSON.stringify(WEATHER.result);
 
 // ---- Vercel AI SDK ----
 
+/** One ai@5/6 agent run: root, two model calls, the tool between them, as the mock scripted them. */
+function assertVercelRun(version: 5 | 6, text: string, run: Run, steps: Step[]) {
+  assert.equal(text, WEATHER.answer);
+  assert.deepEqual(kinds(steps), ["agent", "llm", "llm", "tool"]);
+  assert.equal(run.step_count, 4);
+  assert.equal(run.tool_call_count, 1);
+  assert.equal(run.error_count, 0);
+  assert.equal(run.status, "ok");
+  assert.equal(run.name, VERCEL.functionId);
+  assert.equal(run.session_id, SESSION[`v${version}`]);
+  assert.equal(run.service_name, `vercel-ai-v${version}`);
+
+  const root = steps[0]!;
+  assert.equal(root.kind, "agent");
+  assert.equal(root.parent_span_id, null);
+  assert.equal(root.name, VERCEL.functionId);
+  assert.equal(root.agent_name, VERCEL.functionId);
+  assert.equal(root.output, WEATHER.answer);
+  for (const s of steps) {
+    assert.equal(s.family, "vercel-ai");
+    if (s !== root) assert.equal(s.parent_span_id, root.span_id, `${s.name} under the root`);
+  }
+  for (const s of llmSteps(steps)) {
+    assert.equal(s.model, VERCEL.model);
+    assert.equal(s.provider, VERCEL.provider);
+    assert.equal(s.name, `chat ${VERCEL.model}`);
+  }
+  assertTokens(run, steps, VERCEL.usage);
+
+  const { decision, tool, next, toolMessage } = toolRoundTrip(steps, {
+    toolName: WEATHER.toolName,
+    callId: VERCEL.toolCallId(version),
+    toolCarriesId: true,
+  });
+  assert.deepEqual(decision.ctx, [
+    { role: "system", content: WEATHER.system },
+    { role: "user", content: WEATHER.prompt },
+  ]);
+  assert.equal(decision.attributes["causeway.finish_reason"], "tool_calls");
+  assert.equal(tool.output, toolResultJson);
+  assert.equal(toolMessage.content, toolResultJson);
+  assert.deepEqual(next.out, [{ role: "assistant", content: WEATHER.answer }]);
+}
+
 describe("Vercel AI SDK", () => {
   for (const [version, index] of [
     [5, 0],
     [6, 2],
   ] as const) {
-    test(`ai@${version}: agent root, two model calls and the tool, linked by the call id`, async () => {
-      const { result, run, steps } = await oneRun(vercel, index);
-      assert.equal(result.text, WEATHER.answer);
-      assert.deepEqual(kinds(steps), ["agent", "llm", "llm", "tool"]);
-      assert.equal(run.step_count, 4);
-      assert.equal(run.tool_call_count, 1);
-      assert.equal(run.error_count, 0);
-      assert.equal(run.status, "ok");
-      assert.equal(run.name, VERCEL.functionId);
-      assert.equal(run.session_id, SESSION[`v${version}`]);
-      assert.equal(run.service_name, `vercel-ai-v${version}`);
-
-      const root = steps[0]!;
-      assert.equal(root.kind, "agent");
-      assert.equal(root.parent_span_id, null);
-      assert.equal(root.name, VERCEL.functionId);
-      assert.equal(root.agent_name, VERCEL.functionId);
-      assert.equal(root.output, WEATHER.answer);
-      for (const s of steps) {
-        assert.equal(s.family, "vercel-ai");
-        if (s !== root) assert.equal(s.parent_span_id, root.span_id, `${s.name} under the root`);
-      }
-      for (const s of llmSteps(steps)) {
-        assert.equal(s.model, VERCEL.model);
-        assert.equal(s.provider, VERCEL.provider);
-        assert.equal(s.name, `chat ${VERCEL.model}`);
-      }
-      assertTokens(run, steps, VERCEL.usage);
-
-      const { decision, tool, next, toolMessage } = toolRoundTrip(steps, {
-        toolName: WEATHER.toolName,
-        callId: VERCEL.toolCallId(version),
-        toolCarriesId: true,
+    for (const [api, at] of [
+      ["generateText", index],
+      ["streamText", version === 5 ? 5 : 6],
+    ] as const)
+      test(`ai@${version} ${api}: agent root, two model calls and the tool, linked by the call id`, async () => {
+        const { result, run, steps } = await oneRun(vercel, at);
+        assertVercelRun(version, result.text, run, steps);
       });
-      assert.deepEqual(decision.ctx, [
-        { role: "system", content: WEATHER.system },
-        { role: "user", content: WEATHER.prompt },
-      ]);
-      assert.equal(decision.attributes["causeway.finish_reason"], "tool_calls");
-      assert.equal(tool.output, toolResultJson);
-      assert.equal(toolMessage.content, toolResultJson);
-      assert.deepEqual(next.out, [{ role: "assistant", content: WEATHER.answer }]);
-    });
 
     test(`ai@${version}: a throwing tool is an error step; the model is told and the run completes`, async () => {
       const { result, run, steps } = await oneRun(vercel, index + 1);
@@ -398,7 +411,11 @@ describe("OpenAI Agents SDK traced by OpenInference", () => {
     for (const s of llmSteps(steps)) assert.equal(s.name, "generation");
     assert.equal(llmSteps(steps)[0]!.attributes["causeway.finish_reason"], "tool_calls");
     assertTokens(run, steps, AGENTS.usage);
-    const { tool, toolMessage } = toolRoundTrip(steps, { toolName: WEATHER.toolName, callId: AGENTS.toolCallId, toolCarriesId: false });
+    const { tool, toolMessage } = toolRoundTrip(steps, {
+      toolName: WEATHER.toolName,
+      callId: AGENTS.toolCallId,
+      toolCarriesId: false,
+    });
     assert.equal(tool.status, "error");
     assert.match(tool.status_message ?? "", /Error running tool/);
     const sdkError = "An error occurred while running the tool. Please try again.";
@@ -453,6 +470,7 @@ describe("OpenInference OpenAI instrumentation", () => {
     assert.equal(run.name, OI_OPENAI.agent);
     assert.equal(run.status, "ok");
     assert.equal(run.session_id, SESSION.oi);
+    assert.equal(run.service_name, "openinference-openai-chat");
     assert.equal(run.error_count, 0);
     assert.equal(run.step_count, 4);
     const root = steps.find((s) => s.parent_span_id === null);
@@ -492,6 +510,35 @@ describe("OpenInference OpenAI instrumentation", () => {
     assert.equal(run.error_count, 1);
     assert.equal(run.session_id, null);
     assertTokens(run, steps, OI_OPENAI.usage);
+  });
+
+  test("Responses API: the same loop through `OpenAI Responses` spans, tool results linked by call_id", async () => {
+    const { result, run, steps } = await oneRun(oiOpenAi, 2);
+    assert.equal(result.answer, WEATHER.answer);
+    assert.deepEqual(kinds(steps), ["agent", "llm", "llm", "tool"]);
+    assert.equal(run.service_name, "openinference-openai-responses");
+    for (const s of llmSteps(steps)) {
+      assert.equal(s.name, "OpenAI Responses");
+      assert.equal(s.model, OI_OPENAI.model);
+    }
+    assertTokens(run, steps, OI_OPENAI.usage);
+    const { decision, tool, toolMessage } = toolRoundTrip(steps, {
+      toolName: WEATHER.toolName,
+      callId: OI_OPENAI.toolCallId(),
+      toolCarriesId: true,
+    });
+    // `instructions` become the system message.
+    assert.deepEqual(decision.ctx, [
+      { role: "system", content: WEATHER.system },
+      { role: "user", content: WEATHER.prompt },
+    ]);
+    assert.equal(tool.output, toolResultJson);
+    assert.equal(toolMessage.content, toolResultJson);
+  });
+
+  test("Responses API: the answer's output_text part is stored as text", async () => {
+    const { steps } = await oneRun(oiOpenAi, 2);
+    assert.deepEqual(llmSteps(steps)[1]!.out, [{ role: "assistant", content: WEATHER.answer }]);
   });
 });
 
@@ -568,22 +615,14 @@ describe("Traceloop SDK", () => {
 // ---- sessions ----
 
 describe("sessions", () => {
-  test(
-    "one session row per session id, counting its runs",
-    {
-      skip:
-        "store bug: collector/store/writer.ts upsertSessions inserts sessions but never maintains sessions.run_count " +
-        "(nothing in the code base writes it), so every session reports 0 runs",
-    },
-    async () => {
-      await Promise.allSettled([vercel, agents, oiOpenAi, traceloop, traceloopAi]);
-      const { rows } = await sql.query<{ id: string; run_count: number; runs: number }>(
-        `SELECT s.id, s.run_count, (SELECT count(*)::int FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id) AS runs
+  test("one session row per session id, counting its runs", async () => {
+    await Promise.allSettled([vercel, agents, oiOpenAi, traceloop, traceloopAi]);
+    const { rows } = await sql.query<{ id: string; run_count: number; runs: number }>(
+      `SELECT s.id, s.run_count, (SELECT count(*)::int FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id) AS runs
          FROM sessions s WHERE s.id = ANY($1) ORDER BY s.id`,
-        [Object.values(SESSION).filter((s) => s !== SESSION.v7)],
-      );
-      assert.equal(rows.length, 6);
-      for (const r of rows) assert.deepEqual([r.id, r.run_count], [r.id, r.runs]);
-    },
-  );
+      [Object.values(SESSION).filter((s) => s !== SESSION.v7)],
+    );
+    assert.equal(rows.length, 6);
+    for (const r of rows) assert.deepEqual([r.id, r.run_count], [r.id, r.runs]);
+  });
 });

@@ -14,6 +14,7 @@ export async function runInChild<F extends (opts: never) => Promise<unknown>>(
   exportName: string,
   runs: Parameters<F>[0][],
   env: Record<string, string> = {},
+  timeoutMs = 60_000,
 ): Promise<Awaited<ReturnType<F>>[]> {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     cwd: path.resolve(import.meta.dirname, "../.."),
@@ -30,7 +31,10 @@ export async function runInChild<F extends (opts: never) => Promise<unknown>>(
   let err = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  // A producer whose SDK never ends a span may never exit: stop it rather than hang the test file.
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  clearTimeout(timer);
   const line = out.split("\n").find((l) => l.startsWith(RESULT_MARKER));
   if (code !== 0 || !line) throw new Error(`producer ${file}#${exportName} exited with ${code}\n${err}\n${out}`);
   return JSON.parse(line.slice(RESULT_MARKER.length)) as Awaited<ReturnType<F>>[];

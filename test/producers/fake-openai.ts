@@ -33,7 +33,11 @@ export async function startFakeOpenAi(script: FakeTurn[], model = "gpt-4o-mini-2
       res.setHeader("content-type", "application/json");
       if (!turn) {
         res.statusCode = 400;
-        res.end(JSON.stringify({ error: { message: `fake server: no turn ${requests.length} scripted`, type: "invalid_request_error" } }));
+        res.end(
+          JSON.stringify({
+            error: { message: `fake server: no turn ${requests.length} scripted`, type: "invalid_request_error" },
+          }),
+        );
         return;
       }
       const n = requests.length;
@@ -64,7 +68,11 @@ function chatCompletion(turn: FakeTurn, n: number, model: string) {
     ? {
         role: "assistant",
         content: null,
-        tool_calls: turn.toolCalls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: c.arguments } })),
+        tool_calls: turn.toolCalls.map((c) => ({
+          id: c.id,
+          type: "function",
+          function: { name: c.name, arguments: c.arguments },
+        })),
       }
     : { role: "assistant", content: turn.text };
   return {
@@ -73,7 +81,11 @@ function chatCompletion(turn: FakeTurn, n: number, model: string) {
     created: 1_763_700_000 + n,
     model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: calls ? "tool_calls" : "stop" }],
-    usage: { prompt_tokens: turn.usage.input, completion_tokens: turn.usage.output, total_tokens: turn.usage.input + turn.usage.output },
+    usage: {
+      prompt_tokens: turn.usage.input,
+      completion_tokens: turn.usage.output,
+      total_tokens: turn.usage.input + turn.usage.output,
+    },
   };
 }
 

@@ -2,11 +2,10 @@ import { setSession } from "@arizeai/openinference-core";
 import { OpenInferenceTracingProcessor } from "@arizeai/openinference-instrumentation-openai-agents";
 import { Agent, OpenAIProvider, Runner, setTraceProcessors, setTracingDisabled, tool } from "@openai/agents";
 import { context } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import OpenAI from "openai";
 import { z } from "zod";
 import { startFakeOpenAi } from "@/test/producers/fake-openai";
-import { otlpTracing, type ProducerBase, type ProducerResult } from "@/test/producers/otlp";
+import { ensureContextManager, otlpTracing, type ProducerBase, type ProducerResult } from "@/test/producers/otlp";
 import { AGENTS, WEATHER } from "@/test/producers/scripts";
 
 /**
@@ -24,19 +23,18 @@ import { AGENTS, WEATHER } from "@/test/producers/scripts";
  * `Triage` / `Forecaster` (AGENT) -> `turn` (CHAIN) -> `response` | `generation` (LLM), `get_weather` (TOOL),
  * `handoff to Forecaster` (TOOL).
  */
-export type OpenAiAgentsOptions = ProducerBase & { api?: "responses" | "chat_completions"; sessionId?: string; failTool?: boolean };
+export type OpenAiAgentsOptions = ProducerBase & {
+  api?: "responses" | "chat_completions";
+  sessionId?: string;
+  failTool?: boolean;
+};
 export type OpenAiAgentsResult = ProducerResult & { finalOutput: string; lastAgent: string; requests: string[] };
 
-let contextManager: AsyncLocalStorageContextManager | undefined;
-
 export async function runOpenAiAgents(o: OpenAiAgentsOptions): Promise<OpenAiAgentsResult> {
-  if (!contextManager) {
-    contextManager = new AsyncLocalStorageContextManager().enable();
-    context.setGlobalContextManager(contextManager);
-  }
+  ensureContextManager();
   const api = o.api ?? "responses";
   const fake = await startFakeOpenAi(AGENTS.script(), AGENTS.model);
-  const tracing = otlpTracing({ ...o, serviceName: `openai-agents-${api}`, processor: "simple" });
+  const tracing = otlpTracing({ ...o, serviceName: `openai-agents-${api}`, processor: "batch" });
   try {
     const modelProvider = new OpenAIProvider({
       openAIClient: new OpenAI({ apiKey: "sk-fake-not-a-key", baseURL: fake.baseURL }),

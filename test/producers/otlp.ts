@@ -1,3 +1,5 @@
+import { context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -49,7 +51,9 @@ export function otlpTracing(
     resource: resourceFromAttributes({ "service.name": o.serviceName, "service.instance.id": `${o.serviceName}-1` }),
     spanProcessors: [
       collector,
-      o.processor === "simple" ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter, { scheduledDelayMillis: 50 }),
+      o.processor === "simple"
+        ? new SimpleSpanProcessor(exporter)
+        : new BatchSpanProcessor(exporter, { scheduledDelayMillis: 50 }),
     ],
   });
   return {
@@ -61,4 +65,17 @@ export function otlpTracing(
       return [...collector.ids];
     },
   };
+}
+
+let contextManager: AsyncLocalStorageContextManager | undefined;
+
+/**
+ * Registers an AsyncLocalStorage context manager globally, once per process: SDKs that nest spans through the active
+ * context (AI SDK, OpenInference wrappers and session attributes) need one. A global side effect: producers calling
+ * it run in their own process (child.ts).
+ */
+export function ensureContextManager(): void {
+  if (contextManager) return;
+  contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
 }

@@ -132,7 +132,12 @@ export async function runTraceloopAiSdk(o: TraceloopAiSdkOptions): Promise<Trace
             usage: usage(u1),
             warnings: [],
           }
-        : { content: [{ type: "text", text: WEATHER.answer }], finishReason: { unified: "stop", raw: "stop" }, usage: usage(u2), warnings: [] },
+        : {
+            content: [{ type: "text", text: WEATHER.answer }],
+            finishReason: { unified: "stop", raw: "stop" },
+            usage: usage(u2),
+            warnings: [],
+          },
   });
   const traceIds = new Set<string>();
   const r = await generateText({

@@ -1,13 +1,11 @@
-import { context } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { generateText as generateText6, stepCountIs as stepCountIs6, tool as tool6 } from "ai";
-import { MockLanguageModelV3 } from "ai/test";
-import { generateText as generateText5, stepCountIs as stepCountIs5, tool as tool5 } from "ai-v5";
-import { MockLanguageModelV2 } from "ai-v5/test";
+import { generateText as generateText6, stepCountIs as stepCountIs6, streamText as streamText6, tool as tool6 } from "ai";
+import { convertArrayToReadableStream as toStream6, MockLanguageModelV3 } from "ai/test";
+import { generateText as generateText5, stepCountIs as stepCountIs5, streamText as streamText5, tool as tool5 } from "ai-v5";
+import { convertArrayToReadableStream as toStream5, MockLanguageModelV2 } from "ai-v5/test";
 import { generateText as generateText7, stepCountIs as stepCountIs7, tool as tool7, type Telemetry } from "ai-v7";
 import { MockLanguageModelV4 } from "ai-v7/test";
 import { z } from "zod";
-import { otlpTracing, type ProducerBase, type ProducerResult } from "@/test/producers/otlp";
+import { ensureContextManager, otlpTracing, type ProducerBase, type ProducerResult } from "@/test/producers/otlp";
 import { VERCEL, WEATHER } from "@/test/producers/scripts";
 
 /**
@@ -16,7 +14,9 @@ import { VERCEL, WEATHER } from "@/test/producers/scripts";
  * `experimental_telemetry: { isEnabled, functionId, metadata: { sessionId }, tracer }` with the tracer of our own
  * OTLP provider.
  *
- * ai@5/6 emit `ai.generateText` -> `ai.generateText.doGenerate`, `ai.toolCall`, `ai.generateText.doGenerate`.
+ * ai@5/6 emit `ai.generateText` -> `ai.generateText.doGenerate`, `ai.toolCall`, `ai.generateText.doGenerate`; with
+ * `stream` (ai@5/6) the agent uses `streamText` and the mock's `doStream`: `ai.streamText` -> `ai.streamText.doStream`,
+ * `ai.toolCall`, `ai.streamText.doStream`.
  * ai@7 emits no OpenTelemetry spans by itself: its spans (`invoke_agent`, `step N`, `chat`, `execute_tool`) come from
  * the separate `@ai-sdk/otel` integration, which is not installed here, and `TelemetryOptions` has no `tracer`.
  * For v7 the agent still runs with telemetry enabled and a per-call `Telemetry` integration that records the
@@ -25,7 +25,7 @@ import { VERCEL, WEATHER } from "@/test/producers/scripts";
  * Registers an AsyncLocalStorage context manager globally (the AI SDK nests spans through the active context):
  * run it in its own process (child.ts).
  */
-export type VercelAiOptions = ProducerBase & { version: 5 | 6 | 7; failTool?: boolean; sessionId?: string };
+export type VercelAiOptions = ProducerBase & { version: 5 | 6 | 7; failTool?: boolean; sessionId?: string; stream?: boolean };
 export type VercelAiResult = ProducerResult & {
   text: string;
   /** Tool call ids the SDK executed (from the result's steps). */
@@ -33,13 +33,6 @@ export type VercelAiResult = ProducerResult & {
   /** ai@7 only: lifecycle events delivered to a per-call Telemetry integration. */
   telemetryEvents?: string[];
 };
-
-let contextManager: AsyncLocalStorageContextManager | undefined;
-function ensureContextManager() {
-  if (contextManager) return;
-  contextManager = new AsyncLocalStorageContextManager().enable();
-  context.setGlobalContextManager(contextManager);
-}
 
 const weatherInput = z.object({ city: z.string() });
 
@@ -79,12 +72,29 @@ function turns(version: 5 | 6 | 7, failTool: boolean) {
   ];
 }
 
+/** The same turns as stream parts (doStream): a tool-call step streams no text. */
+function streamTurns(version: 5 | 6, failTool: boolean) {
+  return turns(version, failTool).map((t) => [
+    { type: "stream-start" as const, warnings: [] },
+    ...t.content.flatMap((c): object[] =>
+      c.type === "text"
+        ? [
+            { type: "text-start" as const, id: "t1" },
+            { type: "text-delta" as const, id: "t1", delta: c.text },
+            { type: "text-end" as const, id: "t1" },
+          ]
+        : [c],
+    ),
+    { type: "finish" as const, finishReason: t.finishReason, usage: t.usage },
+  ]);
+}
+
 export async function runVercelAiAgent(o: VercelAiOptions): Promise<VercelAiResult> {
   ensureContextManager();
   const failTool = o.failTool ?? false;
   const tracing = otlpTracing({ ...o, serviceName: `vercel-ai-v${o.version}`, protocol: "protobuf", processor: "batch" });
   const tracer = tracing.provider.getTracer("ai");
-  const metadata = o.sessionId ? { sessionId: o.sessionId } : {};
+  const metadata: Record<string, string> = o.sessionId ? { sessionId: o.sessionId } : {};
   const scripted = turns(o.version, failTool);
   let call = 0;
   // The mocks' doGenerate returns the next scripted turn; the shapes differ per spec version only in usage/finish.
@@ -94,11 +104,44 @@ export async function runVercelAiAgent(o: VercelAiOptions): Promise<VercelAiResu
   let text: string;
   let steps: { toolCalls: { toolCallId: string }[] }[];
   let telemetryEvents: string[] | undefined;
-  if (o.version === 5) {
+  if (o.stream && o.version !== 7) {
+    const parts = streamTurns(o.version, failTool);
+    const nextStream = async () => {
+      const chunks = parts[Math.min(call++, parts.length - 1)]!;
+      return { stream: o.version === 5 ? toStream5(chunks) : toStream6(chunks) };
+    };
+    const settings = {
+      ...common,
+      experimental_telemetry: { isEnabled: true, functionId: VERCEL.functionId, metadata, tracer },
+    };
+    const r =
+      o.version === 5
+        ? streamText5({
+            ...settings,
+            model: new MockLanguageModelV2({ doStream: nextStream as unknown as MockLanguageModelV2["doStream"] }),
+            stopWhen: stepCountIs5(3),
+            tools: { [WEATHER.toolName]: tool5({ inputSchema: weatherInput, execute: weatherExecute(failTool) }) },
+          })
+        : streamText6({
+            ...settings,
+            model: new MockLanguageModelV3({ doStream: nextStream as unknown as MockLanguageModelV3["doStream"] }),
+            stopWhen: stepCountIs6(3),
+            tools: { [WEATHER.toolName]: tool6({ inputSchema: weatherInput, execute: weatherExecute(failTool) }) },
+          });
+    await r.consumeStream();
+    text = await r.text;
+    steps = await r.steps;
+  } else if (o.version === 5) {
     const r = await generateText5({
       ...common,
       model: new MockLanguageModelV2({ doGenerate: next as unknown as MockLanguageModelV2["doGenerate"] }),
-      tools: { [WEATHER.toolName]: tool5({ description: "Current weather", inputSchema: weatherInput, execute: weatherExecute(failTool) }) },
+      tools: {
+        [WEATHER.toolName]: tool5({
+          description: "Current weather",
+          inputSchema: weatherInput,
+          execute: weatherExecute(failTool),
+        }),
+      },
       stopWhen: stepCountIs5(3),
       experimental_telemetry: { isEnabled: true, functionId: VERCEL.functionId, metadata, tracer },
     });
@@ -107,7 +150,13 @@ export async function runVercelAiAgent(o: VercelAiOptions): Promise<VercelAiResu
     const r = await generateText6({
       ...common,
       model: new MockLanguageModelV3({ doGenerate: next as unknown as MockLanguageModelV3["doGenerate"] }),
-      tools: { [WEATHER.toolName]: tool6({ description: "Current weather", inputSchema: weatherInput, execute: weatherExecute(failTool) }) },
+      tools: {
+        [WEATHER.toolName]: tool6({
+          description: "Current weather",
+          inputSchema: weatherInput,
+          execute: weatherExecute(failTool),
+        }),
+      },
       stopWhen: stepCountIs6(3),
       experimental_telemetry: { isEnabled: true, functionId: VERCEL.functionId, metadata, tracer },
     });
@@ -131,7 +180,13 @@ export async function runVercelAiAgent(o: VercelAiOptions): Promise<VercelAiResu
     const r = await generateText7({
       ...common,
       model: new MockLanguageModelV4({ doGenerate: next as unknown as MockLanguageModelV4["doGenerate"] }),
-      tools: { [WEATHER.toolName]: tool7({ description: "Current weather", inputSchema: weatherInput, execute: weatherExecute(failTool) }) },
+      tools: {
+        [WEATHER.toolName]: tool7({
+          description: "Current weather",
+          inputSchema: weatherInput,
+          execute: weatherExecute(failTool),
+        }),
+      },
       stopWhen: stepCountIs7(3),
       experimental_telemetry: { isEnabled: true, functionId: VERCEL.functionId, integrations: [recorder] },
     });
