@@ -8,6 +8,9 @@ import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { startCollector, type RunningCollector } from "@/test/helpers/collector";
 import { runGenAiAgent } from "@/test/producers/otel-genai-agent";
 import { endQuietRuns } from "@/collector/store/liveness";
+import { writeBatches } from "@/collector/store/writer";
+import { normalizeBatch } from "@/collector/normalize/normalize";
+import { decodeTracesJson } from "@/collector/decode/json";
 
 /**
  * The collector as agents meet it: a real process, real OTLP/HTTP from the real
@@ -303,6 +306,38 @@ describe("storage semantics", () => {
     const [step] = await q<{ attributes: Record<string, unknown> }>(`SELECT attributes FROM steps WHERE run_id = $1`, [traceId]);
     assert.ok(String(step!.attributes["big.value"]).length < 5000);
     assert.deepEqual(step!.attributes["causeway.truncated"], [{ path: "attributes.big.value", bytes: 20_000 }]);
+  });
+});
+
+describe("the store", () => {
+  test("several requests from the same agent and session are written in one transaction", async () => {
+    const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+    const opts = { redact: (t: string) => t, maxValueBytes: 65536 };
+    const batch = (traceId: string) =>
+      normalizeBatch(
+        project.id,
+        decodeTracesJson(
+          jsonRequest(
+            [
+              jsonSpan(traceId, hex(1, 16), null, "root", {
+                "gen_ai.operation.name": "invoke_agent",
+                "gen_ai.conversation.id": "same-session",
+              }),
+            ],
+            "same-agent",
+          ),
+        ).spans,
+        opts,
+      );
+    const client = await sql.connect();
+    try {
+      const result = await writeBatches(client, [batch(hex(0xabc008, 32)), batch(hex(0xabc009, 32)), batch(hex(0xabc00a, 32))]);
+      assert.equal(result.stored, 3);
+    } finally {
+      client.release();
+    }
+    const [session] = await q<{ run_count: number }>(`SELECT run_count FROM sessions WHERE id = 'same-session'`);
+    assert.equal(session!.run_count, 3);
   });
 });
 
