@@ -50,3 +50,50 @@ test("a new run appears without reloading the page", async ({ page }) => {
     },
   );
 });
+
+test("a run opens from the list with its steps and decision links", async ({ page }) => {
+  const id = traceId();
+  await withDb(async (c) => {
+    await insertRun(c, { id, agent: "support-bot", name: "refund request", status: "ok", startedAgoS: 30 });
+    const steps: [string, string | null, string, string, string | null, string | null][] = [
+      ["a000000000000001", null, "agent", "invoke_agent support-bot", null, null],
+      ["a000000000000002", "a000000000000001", "llm", "chat gpt-4o", null, null],
+      ["a000000000000003", "a000000000000001", "tool", "lookup_order", "lookup_order", "call_1"],
+    ];
+    for (const [i, [span, parent, kind, name, tool, call]] of steps.entries())
+      await c.query(
+        `INSERT INTO steps (project_id, run_id, span_id, parent_span_id, kind, name, start_ns, end_ns, tool_name, tool_call_id, output_hashes)
+         SELECT id, $1, $2, $3, $4::"StepKind", $5, $6::bigint, $6::bigint + 500000000, $7, $8, $9 FROM projects WHERE slug = 'default'`,
+        [
+          id,
+          span,
+          parent,
+          kind,
+          name,
+          String(1_763_700_000_000_000_000n + BigInt(i) * 1_000_000_000n),
+          tool,
+          call,
+          kind === "llm" ? ["f".repeat(64)] : [],
+        ],
+      );
+    await c.query(
+      `INSERT INTO messages (project_id, hash, role, content, byte_size)
+       SELECT id, $1, 'assistant', $2::jsonb, 10 FROM projects WHERE slug = 'default' ON CONFLICT DO NOTHING`,
+      [
+        "f".repeat(64),
+        JSON.stringify({
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "call_1", name: "lookup_order", arguments: "{}" }],
+        }),
+      ],
+    );
+  });
+  await page.goto("/runs");
+  await page.getByRole("link", { name: "refund request" }).click();
+  await expect(page.getByRole("heading", { name: "refund request" })).toBeVisible();
+  const steps = page.getByRole("table", { name: "Steps" });
+  await expect(steps.getByRole("row")).toHaveCount(4);
+  await expect(steps.getByRole("row").filter({ hasText: "chat gpt-4o" })).toContainText("chose lookup_order");
+  await expect(steps.getByRole("row").filter({ hasText: "lookup_order" }).last()).toContainText("chosen by chat gpt-4o");
+});

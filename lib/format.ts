@@ -2,6 +2,7 @@
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return "—";
+  if (ms < 1) return ms === 0 ? "0 ms" : "<1 ms";
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 60) return `${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { RunSummary } from "@/lib/api/schemas";
 import { formatAgo, formatCount, formatDuration, formatTimestamp } from "@/lib/format";
 import { RunStatusBadge } from "@/components/runs/status-badge";
@@ -32,7 +33,9 @@ export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
               {run.agent?.serviceName ?? <span className="text-zinc-400">unknown</span>}
             </Td>
             <Td className="max-w-72 truncate" title={run.id}>
-              {run.name || <span className="font-mono text-xs text-zinc-500">{run.id.slice(0, 12)}…</span>}
+              <Link href={`/runs/${run.id}`} className="hover:underline">
+                {run.name || <span className="font-mono text-xs text-zinc-500">{run.id.slice(0, 12)}…</span>}
+              </Link>
             </Td>
             <Td title={formatTimestamp(run.startedAt)} className="text-zinc-500">
               {formatAgo(run.startedAt, now)}

@@ -27,6 +27,56 @@ export const runSummary = z.object({
 });
 export type RunSummary = z.infer<typeof runSummary>;
 
+export const STEP_KINDS = ["llm", "tool", "agent", "retrieval", "guardrail", "chain", "other"] as const;
+
+/** A step as the run view needs it: no bodies (those load when a step is opened). Times are ns since the epoch, as strings. */
+export const stepSummary = z.object({
+  spanId: z.string(),
+  parentSpanId: z.string().nullable(),
+  kind: z.enum(STEP_KINDS),
+  name: z.string(),
+  family: z.string(),
+  status: z.enum(["unset", "ok", "error"]),
+  statusMessage: z.string().nullable(),
+  startNs: z.string(),
+  endNs: z.string().nullable(),
+  agentName: z.string().nullable(),
+  provider: z.string().nullable(),
+  model: z.string().nullable(),
+  toolName: z.string().nullable(),
+  toolCallId: z.string().nullable(),
+  inputTokens: z.number().nullable(),
+  outputTokens: z.number().nullable(),
+  handoffTo: z.string().nullable(),
+  contextSize: z.number(),
+});
+export type StepSummary = z.infer<typeof stepSummary>;
+
+export const causalEdge = z.object({
+  from: z.string(),
+  to: z.string(),
+  kind: z.enum(["tool_call", "tool_result", "handoff"]),
+  via: z.string().nullable(),
+});
+
+export const driftPoint = z.object({
+  id: z.string(),
+  spanId: z.string(),
+  detector: z.string(),
+  severity: z.enum(["low", "medium", "high", "critical"]),
+  score: z.number(),
+  summary: z.string(),
+  createdAt: z.string(),
+});
+
+export const runDetail = z.object({
+  run: runSummary,
+  steps: z.array(stepSummary),
+  edges: z.array(causalEdge),
+  driftPoints: z.array(driftPoint),
+});
+export type RunDetail = z.infer<typeof runDetail>;
+
 export const runPage = z.object({ runs: z.array(runSummary), nextCursor: z.string().nullable() });
 export type RunPage = z.infer<typeof runPage>;
 

@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import http from "node:http";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { hexBytes, kv, pb } from "@/collector/decode/pb-builder";
 
 /**
@@ -78,6 +80,74 @@ export function encodeSpans(encoding: Encoding, spans: SpanSpec[], service = "lo
       ),
     ),
   );
+}
+
+// ─── A stream of export requests with known content ─────────────────────────
+
+export type StreamSpec = {
+  /** Distinguishes this stream's runs and spans from every other stream's. */
+  tag: number;
+  requests: number;
+  spansPerRequest: number;
+  runs: number;
+  /** Extra bytes of attribute text per span, to make requests large. */
+  padBytes?: number;
+};
+export type StreamRequest = { index: number; encoding: Encoding; body: Uint8Array; spanIds: string[] };
+export type RunExpectation = { steps: number; llm: number; inputTokens: number };
+export type Stream = { runIds: string[]; requests: StreamRequest[]; expected: Map<string, RunExpectation> };
+
+/**
+ * Requests with distinct span ids, spread round-robin over `runs` runs (traces), alternating
+ * JSON and protobuf. Every fifth span is an LLM call with tokens, so run aggregates (steps,
+ * LLM calls, tokens) have known values. Deterministic: the same spec gives the same bytes.
+ */
+export function makeStream(spec: StreamSpec): Stream {
+  const { tag, runs } = spec;
+  const runIds = Array.from({ length: runs }, (_, r) => `${hex(tag, 8)}${hex(r + 1, 24)}`);
+  const pad = "p".repeat(spec.padBytes ?? 0);
+  const requests: StreamRequest[] = [];
+  for (let i = 0; i < spec.requests; i++) {
+    const runId = runIds[i % runs]!;
+    const spans: SpanSpec[] = [];
+    for (let j = 0; j < spec.spansPerRequest; j++) {
+      const llm = j % 5 === 0;
+      const start = 1_763_700_000_000_000_000n + BigInt(i * 1000 + j) * 1_000_000n;
+      spans.push({
+        traceId: runId,
+        spanId: `${hex(tag, 4)}${hex(i + 1, 8)}${hex(j, 4)}`,
+        parentSpanId: `${hex(tag, 4)}ffffffff0000`, // a root that never arrives: the run stays live
+        name: llm ? "chat m" : "work",
+        startNs: start,
+        endNs: start + 500_000n,
+        attributes: llm
+          ? {
+              "gen_ai.operation.name": "chat",
+              "gen_ai.request.model": "m",
+              "gen_ai.usage.input_tokens": j + 1,
+              "gen_ai.usage.output_tokens": 2,
+            }
+          : { "step.index": j, "step.note": `request ${i} span ${j}${pad}` },
+      });
+    }
+    const encoding: Encoding = i % 2 === 0 ? "json" : "protobuf";
+    requests.push({ index: i, encoding, body: encodeSpans(encoding, spans), spanIds: spans.map((s) => s.spanId) });
+  }
+  return { runIds, requests, expected: expectedRuns({ runIds, requests }) };
+}
+
+/** Run aggregates expected once these requests (of a stream) are stored. */
+export function expectedRuns(s: { runIds: string[]; requests: StreamRequest[] }): Map<string, RunExpectation> {
+  const out = new Map(s.runIds.map((id) => [id, { steps: 0, llm: 0, inputTokens: 0 }]));
+  for (const r of s.requests) {
+    const exp = out.get(s.runIds[r.index % s.runIds.length]!)!;
+    exp.steps += r.spanIds.length;
+    for (let j = 0; j < r.spanIds.length; j += 5) {
+      exp.llm++;
+      exp.inputTokens += j + 1;
+    }
+  }
+  return out;
 }
 
 // ─── HTTP ───────────────────────────────────────────────────────────────────
@@ -163,7 +233,17 @@ export const DEFAULT_RETRY: RetryPolicy = {
 /** OTLP/HTTP: these statuses (and connection errors) are retryable; any other status is final. */
 export const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 
 /**
  * Sends one export request like an OpenTelemetry exporter: retries connection errors and
@@ -174,7 +254,14 @@ export async function exportWithRetry(
   url: string,
   body: Uint8Array,
   headers: Record<string, string>,
-  opts: { agent?: http.Agent; policy?: Partial<RetryPolicy>; random?: () => number; onAttempt?: (a: Attempt) => void } = {},
+  opts: {
+    agent?: http.Agent;
+    policy?: Partial<RetryPolicy>;
+    random?: () => number;
+    onAttempt?: (a: Attempt) => void;
+    /** Stops retrying (the test is over). */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<ExportResult> {
   const policy = { ...DEFAULT_RETRY, ...opts.policy };
   const random = opts.random ?? Math.random;
@@ -182,6 +269,7 @@ export async function exportWithRetry(
   const deadline = performance.now() + policy.deadlineMs;
   let backoff = policy.initialBackoffMs;
   for (;;) {
+    if (opts.signal?.aborted) return { ok: false, status: null, attempts };
     const at = performance.now();
     let attempt: Attempt;
     let reply: Reply | null = null;
@@ -202,7 +290,7 @@ export async function exportWithRetry(
       : backoff * (0.8 + 0.4 * random());
     backoff = Math.min(backoff * 1.5, policy.maxBackoffMs);
     if (performance.now() + wait > deadline) return { ok: false, status: attempt.status, attempts };
-    await sleep(wait);
+    await sleep(wait, opts.signal);
   }
 }
 
@@ -273,3 +361,71 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+
+// ─── Hammering, from a separate process ─────────────────────────────────────
+
+export type HammerOptions = {
+  url: string;
+  headers: Record<string, string>;
+  stream: StreamSpec;
+  workers: number;
+  durationMs: number;
+};
+export type HammerResult = { index: number; status: number | null; ms: number; retryAfter: string | null; error?: string };
+
+/**
+ * `workers` concurrent senders post the stream's requests back to back (one attempt each,
+ * no backoff) until `durationMs` has passed or the stream is used up.
+ */
+export async function hammer(o: HammerOptions): Promise<HammerResult[]> {
+  const stream = makeStream(o.stream);
+  const agent = createAgent(o.workers);
+  const results: HammerResult[] = [];
+  const until = performance.now() + o.durationMs;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: o.workers }, async () => {
+      while (performance.now() < until && next < stream.requests.length) {
+        const request = stream.requests[next++]!;
+        const at = performance.now();
+        const r = await post(o.url, request.body, { "content-type": CONTENT_TYPE[request.encoding], ...o.headers }, { agent }).then(
+          (reply) => ({ status: reply.status as number | null, retryAfter: header(reply.headers["retry-after"]) }),
+          (e: Error & { code?: string }) => ({ status: null, retryAfter: null, error: e.code ?? e.message }),
+        );
+        results.push({ index: request.index, ms: performance.now() - at, ...r });
+      }
+    }),
+  );
+  agent.destroy();
+  return results;
+}
+
+/**
+ * `hammer` in a child process, so that latencies are measured on an event loop nothing else
+ * blocks (in the tests' embedded mode, the database runs in the test process).
+ */
+export function hammerInChildProcess(o: HammerOptions): Promise<HammerResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "hammer", JSON.stringify(o)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`hammer exited with ${code}: ${err}`));
+      try {
+        resolve(JSON.parse(out) as HammerResult[]);
+      } catch (e) {
+        reject(new Error(`hammer printed no results (${(e as Error).message}): ${out.slice(0, 200)} ${err}`));
+      }
+    });
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === "hammer") {
+  const results = await hammer(JSON.parse(process.argv[3]!) as HammerOptions);
+  process.stdout.write(JSON.stringify(results));
+}

@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
  * key of another project. A new route that is not in the table fails the test.
  */
 const ADMIN_TOKEN = "test-admin-token-0123456789";
+const RUN_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const ORIGIN = "http://localhost:3000";
 let tdb: TestDatabase;
 let db: Db;
@@ -39,6 +40,9 @@ before(async () => {
   callers.adminToken = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
   const other = await db.project.create({ data: { slug: "other", name: "Other" } });
+  await db.run.create({
+    data: { projectId: project.id, id: RUN_ID, name: "seeded", startedAt: new Date(), lastActivityAt: new Date() },
+  });
   const key = async (projectId: string, scopes: Scope[]) =>
     `Bearer ${(await createApiKey(db, { projectId, name: "t", scopes })).key}`;
   callers.readKey = { authorization: await key(project.id, ["read"]) };
@@ -105,6 +109,7 @@ const MATRIX: {
 }[] = [
   { mod: "v1/me", method: "GET", expect: READ },
   { mod: "v1/runs", method: "GET", expect: READ },
+  { mod: "v1/runs/[runId]", method: "GET", expect: READ, params: async () => ({ runId: RUN_ID }) },
   { mod: "v1/projects", method: "GET", expect: READ },
   { mod: "v1/users", method: "GET", expect: ADMIN },
   {

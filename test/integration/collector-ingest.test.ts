@@ -11,6 +11,7 @@ import { endQuietRuns } from "@/collector/store/liveness";
 import { writeBatches } from "@/collector/store/writer";
 import { normalizeBatch } from "@/collector/normalize/normalize";
 import { decodeTracesJson } from "@/collector/decode/json";
+import { getRunDetail } from "@/lib/server/repositories/run-detail";
 
 /**
  * The collector as agents meet it: a real process, real OTLP/HTTP from the real
@@ -127,6 +128,29 @@ describe("a real OpenTelemetry SDK agent", () => {
         [["get_weather", "call_weather_1"]],
       );
     });
+
+  test("its causal edges link the decision to the tool and the tool's result to the next decision", async () => {
+    const { traceId } = await runGenAiAgent({ endpoint: collector.url, headers: auth() });
+    const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+    const detail = await getRunDetail(db, project.id, traceId);
+    assert.ok(detail);
+    const name = (spanId: string) => {
+      const s = detail.steps.find((x) => x.spanId === spanId)!;
+      return `${s.kind}:${s.name}#${detail.steps.filter((x) => x.kind === s.kind).indexOf(s)}`;
+    };
+    assert.deepEqual(
+      detail.edges.map((e) => `${name(e.from)} -${e.kind}(${e.via})-> ${name(e.to)}`),
+      [
+        "llm:chat gpt-4o#0 -tool_call(call_weather_1)-> tool:get_weather#0",
+        "tool:get_weather#0 -tool_result(call_weather_1)-> llm:chat gpt-4o#1",
+      ],
+    );
+    assert.deepEqual(
+      detail.steps.filter((s) => s.kind === "llm").map((s) => s.contextSize),
+      [2, 4],
+      "system + user, then system + user + assistant call + tool result",
+    );
+  });
 
   test("a failing tool makes an error run with its error counted", async () => {
     const { traceId } = await runGenAiAgent({ endpoint: collector.url, headers: auth(), failTool: true });

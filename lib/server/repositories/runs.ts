@@ -47,6 +47,19 @@ const toSummary = (r: RunRow): RunSummary => ({
 
 export class InvalidCursorError extends Error {}
 
+/** The run list and a single run read the same columns. */
+const RUN_SELECT = Prisma.sql`
+  SELECT r.id, r.name, r.status::text AS status, r.session_id, r.started_at, r.ended_at, r.last_activity_at,
+         (extract(epoch FROM r.started_at) * 1000000)::bigint AS started_us,
+         r.step_count, r.llm_call_count, r.tool_call_count, r.input_tokens, r.output_tokens, r.total_tokens,
+         r.error_count, r.drift_count, a.id AS agent_id, a.service_name, a.instance_id
+  FROM runs r LEFT JOIN agents a ON a.id = r.agent_id`;
+
+export async function findRunSummary(db: Db, projectId: string, runId: string): Promise<RunSummary | null> {
+  const rows = await db.$queryRaw<RunRow[]>`${RUN_SELECT} WHERE r.project_id = ${projectId}::uuid AND r.id = ${runId}`;
+  return rows[0] ? toSummary(rows[0]) : null;
+}
+
 /**
  * Newest runs first, keyset-paginated on (started_at, id) so deep pages cost the
  * same as the first (index runs_project_id_started_at_id_idx). Every value is a bound parameter.
@@ -64,11 +77,7 @@ export async function listRuns(db: Db, projectId: string, q: Omit<RunListQuery, 
     );
   }
   const rows = await db.$queryRaw<RunRow[]>`
-    SELECT r.id, r.name, r.status::text AS status, r.session_id, r.started_at, r.ended_at, r.last_activity_at,
-           (extract(epoch FROM r.started_at) * 1000000)::bigint AS started_us,
-           r.step_count, r.llm_call_count, r.tool_call_count, r.input_tokens, r.output_tokens, r.total_tokens,
-           r.error_count, r.drift_count, a.id AS agent_id, a.service_name, a.instance_id
-    FROM runs r LEFT JOIN agents a ON a.id = r.agent_id
+    ${RUN_SELECT}
     WHERE ${Prisma.join(where, " AND ")}
     ORDER BY r.started_at DESC, r.id DESC
     LIMIT ${q.limit + 1}`;
