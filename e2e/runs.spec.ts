@@ -94,6 +94,9 @@ test("a run opens from the list with its steps and decision links", async ({ pag
   await expect(page.getByRole("heading", { name: "refund request" })).toBeVisible();
   const steps = page.getByRole("table", { name: "Steps" });
   await expect(steps.getByRole("row")).toHaveCount(4);
-  await expect(steps.getByRole("row").filter({ hasText: "chat gpt-4o" })).toContainText("chose lookup_order");
-  await expect(steps.getByRole("row").filter({ hasText: "lookup_order" }).last()).toContainText("chosen by chat gpt-4o");
+  // Rows: header, the agent, then its children by start time.
+  await expect(steps.getByRole("row").nth(1)).toContainText("invoke_agent support-bot");
+  await expect(steps.getByRole("row").nth(2)).toContainText("chat gpt-4o");
+  await expect(steps.getByRole("row").nth(2)).toContainText("chose lookup_order");
+  await expect(steps.getByRole("row").nth(3)).toContainText("chosen by chat gpt-4o");
 });
