@@ -48,7 +48,7 @@ async function main() {
     const headers = { "content-type": "application/x-protobuf", authorization: `Bearer ${key}` };
     const sql = new pg.Pool({ connectionString: url, max: 4 });
 
-    collector = await startCollector(url, { CAUSEWAY_LOG_LEVEL: "warn" });
+    collector = running = await startCollector(url, { CAUSEWAY_LOG_LEVEL: "warn" });
     log(`database ${dbName} on ${new URL(BASE).host}; collector pid ${collector.pid}; ${CONCURRENCY} concurrent exporters`);
 
     const small = Array.from({ length: Math.ceil(SMALL_SPANS / REQUEST_SPANS) }, () =>
@@ -82,7 +82,7 @@ async function main() {
     await collector.stop();
 
     // Overload: a small queue and twice the sustainable rate.
-    collector = await startCollector(url, { CAUSEWAY_LOG_LEVEL: "error", CAUSEWAY_INGEST_MAX_QUEUED_SPANS: "4096" });
+    collector = running = await startCollector(url, { CAUSEWAY_LOG_LEVEL: "error", CAUSEWAY_INGEST_MAX_QUEUED_SPANS: "4096" });
     const over = Array.from({ length: 120 }, () => agentRequest(REQUEST_SPANS, { contentBytes: 0 }));
     const refused: number[] = [];
     const d = await runPhase(collector, headers, over, 32, undefined, rateA * 2, (status, ms) => {
@@ -255,7 +255,9 @@ function pct(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+let running: RunningCollector | undefined;
 main().catch((error: unknown) => {
+  if (running) process.stderr.write(`collector log:\n${running.logs.join("").slice(-4000)}\n`);
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
 });

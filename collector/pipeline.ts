@@ -7,6 +7,7 @@ import { normalizeBatch } from "@/collector/normalize/normalize";
 import type { Metrics } from "@/collector/receiver/metrics";
 import { notifyRunsChanged } from "@/collector/store/notify";
 import { StoreQueue } from "@/collector/store/queue";
+import { touchAfterCommit } from "@/collector/store/writer";
 
 /**
  * The trace pipeline after decoding: normalize (conventions, redaction, caps) ->
@@ -36,9 +37,9 @@ export function createPipeline(pool: pg.Pool, env: CollectorEnv, log: Logger, me
       metrics.inc("causeway_collector_spans_duplicate_total", result.duplicates);
       metrics.set("causeway_collector_last_batch_spans", spans);
       metrics.set("causeway_collector_last_commit_ms", Math.round(ms));
-      void notifyRunsChanged(pool, result.changedRuns).catch((error: Error) =>
-        log.warn("run-changed notification failed", { error: error.message }),
-      );
+      void touchAfterCommit(pool, result.touched)
+        .then(() => notifyRunsChanged(pool, result.changedRuns))
+        .catch((error: Error) => log.warn("post-commit bookkeeping failed", { error: error.message }));
     },
   });
   return {

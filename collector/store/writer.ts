@@ -9,7 +9,13 @@ import { rollupRuns } from "@/collector/store/rollup";
  * Multi-row INSERT … SELECT FROM unnest(arrays) is used rather than COPY: it carries
  * the conflict handling, and works on the embedded database too.
  */
-export type WriteResult = { stored: number; duplicates: number; changedRuns: { projectId: string; runId: string }[] };
+export type WriteResult = {
+  stored: number;
+  duplicates: number;
+  changedRuns: { projectId: string; runId: string }[];
+  /** Agents and sessions to refresh after the commit (touchAfterCommit). */
+  touched: { agentIds: string[]; sessions: { projectId: string; sessionId: string }[] };
+};
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const NS = (col: string) => `timestamptz 'epoch' + (${col} / 1000) * interval '1 microsecond'`;
@@ -20,7 +26,7 @@ export async function writeBatches(client: pg.PoolClient, batches: IngestBatch[]
   const all = batches
     .flatMap((b) => b.steps.map((step) => ({ projectId: b.projectId, step })))
     .sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.step.runId, b.step.runId) || cmp(a.step.spanId, b.step.spanId));
-  if (all.length === 0) return { stored: 0, duplicates: 0, changedRuns: [] };
+  if (all.length === 0) return { stored: 0, duplicates: 0, changedRuns: [], touched: { agentIds: [], sessions: [] } };
   await client.query("BEGIN");
   try {
     const agentIds = await upsertAgents(client, batches);
@@ -31,32 +37,43 @@ export async function writeBatches(client: pg.PoolClient, batches: IngestBatch[]
     await insertPayloads(client, fresh);
     await insertMessages(client, batches, fresh);
     const changedRuns = await updateRuns(client, fresh, agentIds);
-    await countSessionRuns(client, fresh);
     await client.query("COMMIT");
-    return { stored: fresh.length, duplicates: all.length - fresh.length, changedRuns };
+    const sessions = new Map<string, { projectId: string; sessionId: string }>();
+    for (const { projectId, step } of fresh)
+      if (step.sessionId) sessions.set(`${projectId}/${step.sessionId}`, { projectId, sessionId: step.sessionId });
+    return {
+      stored: fresh.length,
+      duplicates: all.length - fresh.length,
+      changedRuns,
+      touched: { agentIds: [...new Set(agentIds.values())], sessions: [...sessions.values()] },
+    };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   }
 }
 
+/**
+ * Agents and sessions are shared by many concurrent writes, so the transaction never
+ * locks their rows: new ones are inserted with DO NOTHING and existing ones only read.
+ * Their last_seen_at and run counts are refreshed after the commit (touchAfterCommit).
+ */
 async function upsertAgents(client: pg.PoolClient, batches: IngestBatch[]): Promise<Map<string, string>> {
-  // One row per agent even when several batches of the flush come from it (ON CONFLICT DO UPDATE
-  // may not touch a row twice in one statement).
   const unique = new Map<string, { projectId: string; a: AgentRow }>();
   for (const b of batches) for (const [key, a] of b.agents) unique.set(`${b.projectId}/${key}`, { projectId: b.projectId, a });
   const rows = [...unique.entries()].sort(([x], [y]) => cmp(x, y)).map(([, r]) => r);
-  const res = await client.query<{ id: string; project_id: string; service_name: string; instance_id: string }>(
+  const params = [rows.map((r) => r.projectId), rows.map((r) => r.a.serviceName), rows.map((r) => r.a.instanceId)];
+  await client.query(
     `INSERT INTO agents (project_id, service_name, instance_id, attributes)
      SELECT p, s, i, a::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS t(p, s, i, a)
-     ON CONFLICT (project_id, service_name, instance_id) DO UPDATE SET last_seen_at = now()
-     RETURNING id, project_id, service_name, instance_id`,
-    [
-      rows.map((r) => r.projectId),
-      rows.map((r) => r.a.serviceName),
-      rows.map((r) => r.a.instanceId),
-      rows.map((r) => r.a.attributes),
-    ],
+     ON CONFLICT (project_id, service_name, instance_id) DO NOTHING`,
+    [...params, rows.map((r) => r.a.attributes)],
+  );
+  const res = await client.query<{ id: string; project_id: string; service_name: string; instance_id: string }>(
+    `SELECT a.id, a.project_id, a.service_name, a.instance_id
+     FROM agents a JOIN unnest($1::uuid[], $2::text[], $3::text[]) AS t(p, s, i)
+       ON a.project_id = t.p AND a.service_name = t.s AND a.instance_id = t.i`,
+    params,
   );
   return new Map(res.rows.map((r) => [`${r.project_id}/${r.service_name}\u0001${r.instance_id}`, r.id]));
 }
@@ -69,7 +86,7 @@ async function upsertSessions(client: pg.PoolClient, all: { projectId: string; s
   const rows = [...seen.values()];
   await client.query(
     `INSERT INTO sessions (project_id, id) SELECT * FROM unnest($1::uuid[], $2::text[])
-     ON CONFLICT (project_id, id) DO UPDATE SET last_seen_at = now()`,
+     ON CONFLICT (project_id, id) DO NOTHING`,
     [rows.map((r) => r[0]), rows.map((r) => r[1])],
   );
 }
@@ -266,16 +283,18 @@ async function updateRuns(
   return deltas.map((d) => ({ projectId: d.projectId, runId: d.runId }));
 }
 
-/** sessions.run_count for the sessions this batch touched, counted (not incremented) so it stays exact. */
-async function countSessionRuns(client: pg.PoolClient, fresh: { projectId: string; step: StepRow }[]): Promise<void> {
-  const touched = new Map<string, [string, string]>();
-  for (const { projectId, step } of fresh)
-    if (step.sessionId) touched.set(`${projectId}/${step.sessionId}`, [projectId, step.sessionId]);
-  if (touched.size === 0) return;
-  const rows = [...touched.values()];
-  await client.query(
-    `UPDATE sessions s SET run_count = (SELECT count(*) FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id)
-     FROM unnest($1::uuid[], $2::text[]) AS t(p, id) WHERE s.project_id = t.p AND s.id = t.id`,
-    [rows.map((r) => r[0]), rows.map((r) => r[1])],
-  );
+/**
+ * After a commit, outside any write transaction: last_seen_at of the agents and
+ * sessions written to, and sessions' run counts (counted, so they stay exact).
+ */
+export async function touchAfterCommit(pool: pg.Pool, touched: WriteResult["touched"]): Promise<void> {
+  if (touched.agentIds.length)
+    await pool.query(`UPDATE agents SET last_seen_at = now() WHERE id = ANY($1::uuid[])`, [touched.agentIds]);
+  if (touched.sessions.length)
+    await pool.query(
+      `UPDATE sessions s SET last_seen_at = now(),
+         run_count = (SELECT count(*) FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id)
+       FROM unnest($1::uuid[], $2::text[]) AS t(p, id) WHERE s.project_id = t.p AND s.id = t.id`,
+      [touched.sessions.map((x) => x.projectId), touched.sessions.map((x) => x.sessionId)],
+    );
 }

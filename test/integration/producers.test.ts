@@ -617,12 +617,22 @@ describe("Traceloop SDK", () => {
 describe("sessions", () => {
   test("one session row per session id, counting its runs", async () => {
     await Promise.allSettled([vercel, agents, oiOpenAi, traceloop, traceloopAi]);
-    const { rows } = await sql.query<{ id: string; run_count: number; runs: number }>(
-      `SELECT s.id, s.run_count, (SELECT count(*)::int FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id) AS runs
-         FROM sessions s WHERE s.id = ANY($1) ORDER BY s.id`,
-      [Object.values(SESSION).filter((s) => s !== SESSION.v7)],
-    );
+    // Session counts are refreshed right after each commit, outside the write transaction: allow a moment.
+    const read = async () =>
+      (
+        await sql.query<{ id: string; run_count: number; runs: number }>(
+          `SELECT s.id, s.run_count, (SELECT count(*)::int FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id) AS runs
+             FROM sessions s WHERE s.id = ANY($1) ORDER BY s.id`,
+          [Object.values(SESSION).filter((s) => s !== SESSION.v7)],
+        )
+      ).rows;
+    let rows = await read();
+    for (let i = 0; i < 20 && rows.some((r) => r.run_count !== r.runs); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = await read();
+    }
     assert.equal(rows.length, 6);
     for (const r of rows) assert.deepEqual([r.id, r.run_count], [r.id, r.runs]);
+    assert.ok(rows.every((r) => r.runs > 0));
   });
 });
