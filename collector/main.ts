@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   const deps = {
     auth: createIngestAuth(pool, { staticKey: env.CAUSEWAY_INGEST_KEY }),
     maxBodyBytes: env.CAUSEWAY_MAX_BODY_BYTES,
+    busy: () => pipeline.queued() >= env.CAUSEWAY_INGEST_MAX_QUEUED_SPANS,
     metrics,
   };
   const server = createCollectorServer({

@@ -14,6 +14,8 @@ import { agentKey, type AgentRow, type IngestBatch, type MessageRow, type StepRo
 export type NormalizeOptions = { redact: Redactor; maxValueBytes: number };
 
 const STATUS = ["unset", "ok", "error"] as const;
+const I64_MAX = (1n << 63n) - 1n;
+const INT32_MAX = 2_147_483_647;
 
 export function normalizeBatch(projectId: string, spans: Span[], opts: NormalizeOptions): IngestBatch {
   const batch: IngestBatch = { projectId, steps: [], messages: new Map(), agents: new Map() };
@@ -37,7 +39,7 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
   if (omitted.length) attributes["causeway.omitted"] = omitted;
   if (n.tools?.length) attributes["causeway.tools"] = clean.value(n.tools, "tools");
   if (n.parameters) attributes["causeway.parameters"] = clean.value(n.parameters, "parameters");
-  if (n.finishReason) attributes["causeway.finish_reason"] = n.finishReason;
+  if (n.finishReason) attributes["causeway.finish_reason"] = clean.text(n.finishReason, "finish_reason");
   if (n.handoffTo) attributes["causeway.handoff_to"] = clean.text(n.handoffTo, "handoff_to");
   const events = span.events.map((e, i) => ({
     name: clean.text(e.name, `events[${i}].name`),
@@ -65,8 +67,9 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
     spanKind: span.kind >= 0 && span.kind <= 5 ? span.kind : 0,
     status: STATUS[span.status.code] ?? "unset",
     statusMessage: span.status.message ? clean.text(span.status.message, "status.message") : null,
-    startNs: span.startNs,
-    endNs: span.endNs,
+    // OTLP times are unsigned 64-bit; the columns are signed: clamp absurd values rather than fail the request.
+    startNs: span.startNs > I64_MAX ? I64_MAX : span.startNs,
+    endNs: span.endNs !== null && span.endNs > I64_MAX ? I64_MAX : span.endNs,
     agentName: opt(n.agentName, clean, "agent_name"),
     provider: opt(n.provider, clean, "provider"),
     model: opt(n.model, clean, "model"),
@@ -74,13 +77,13 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
     toolCallId: opt(n.toolCallId, clean, "tool_call_id"),
     inputTokens: n.inputTokens ?? null,
     outputTokens: n.outputTokens ?? null,
-    totalTokens: totalTokens ?? null,
+    totalTokens: totalTokens !== undefined && totalTokens <= INT32_MAX ? totalTokens : null,
     contextHashes,
     outputHashes,
     attributes: JSON.stringify(attributes),
     events: JSON.stringify(events),
     links: JSON.stringify(links),
-    scopeName: span.scope.name,
+    scopeName: clean.text(span.scope.name, "scope.name"),
     input: input?.text ?? null,
     output: output?.text ?? null,
     inputFullBytes: input?.fullBytes ?? null,
@@ -98,8 +101,10 @@ function opt(v: string | undefined, clean: Cleaner, path: string): string | null
 /** The agent is the emitting process: service.name + service.instance.id of the resource. */
 function agentOf(span: Span, batch: IngestBatch, clean: Cleaner): string {
   const r = span.resource.attributes;
-  const serviceName = typeof r["service.name"] === "string" && r["service.name"] ? r["service.name"] : "unknown_service";
-  const instanceId = typeof r["service.instance.id"] === "string" ? r["service.instance.id"] : "";
+  const rawName = typeof r["service.name"] === "string" && r["service.name"] ? r["service.name"] : "unknown_service";
+  const serviceName = clean.text(rawName, "service.name");
+  const instanceId =
+    typeof r["service.instance.id"] === "string" ? clean.text(r["service.instance.id"], "service.instance.id") : "";
   const key = agentKey(serviceName, instanceId);
   if (!batch.agents.has(key)) {
     const row: AgentRow = { serviceName, instanceId, attributes: JSON.stringify(clean.value(r, "resource")) };
@@ -121,16 +126,16 @@ function bodyOf(n: NormalizedStep, which: "input" | "output", clean: Cleaner): {
 function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: Cleaner): string {
   const before = clean.truncated.length;
   const body: Record<string, unknown> = {
-    role: m.role,
+    role: clean.text(m.role, `${path}.role`),
     content: m.content === null ? null : clean.value(m.content, `${path}.content`),
   };
   if (m.toolCalls?.length)
     body.tool_calls = m.toolCalls.map((c, i) => ({
-      id: c.id,
+      id: c.id === null ? null : clean.text(c.id, `${path}.tool_calls[${i}].id`),
       name: clean.text(c.name, `${path}.tool_calls[${i}].name`),
       arguments: clean.text(c.arguments, `${path}.tool_calls[${i}].arguments`),
     }));
-  if (m.toolCallId) body.tool_call_id = m.toolCallId;
+  if (m.toolCallId) body.tool_call_id = clean.text(m.toolCallId, `${path}.tool_call_id`);
   if (m.name) body.name = clean.text(m.name, `${path}.name`);
   // Fixed key order (role, content, tool_calls, tool_call_id, name): equal messages serialize equally.
   const content = JSON.stringify(body);
@@ -138,7 +143,7 @@ function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: C
   if (!batch.messages.has(hash)) {
     const row: MessageRow = {
       hash,
-      role: m.role,
+      role: body.role as string,
       content,
       byteSize: Buffer.byteLength(content),
       truncated: clean.truncated.length > before,

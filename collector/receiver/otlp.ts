@@ -7,7 +7,7 @@ import { encodeLogsResponse, encodeStatus, encodeTraceResponse } from "@/collect
 import { BodyError, readBody } from "@/collector/receiver/body";
 import type { IngestAuth } from "@/collector/receiver/auth";
 import type { Metrics } from "@/collector/receiver/metrics";
-import { RetryableError } from "@/collector/store/errors";
+import { isTransientDbError, RetryableError } from "@/collector/store/errors";
 
 /**
  * OTLP/HTTP receiver (spec: https://opentelemetry.io/docs/specs/otlp/#otlphttp).
@@ -25,7 +25,13 @@ export function formatOf(contentType: string | undefined): Format | null {
   return null;
 }
 
-type Deps = { auth: IngestAuth; maxBodyBytes: number; metrics: Metrics };
+type Deps = {
+  auth: IngestAuth;
+  maxBodyBytes: number;
+  metrics: Metrics;
+  /** True while the store queue is full: refuse before reading the body, so refusals are fast. */
+  busy?: () => boolean;
+};
 
 /**
  * Requests being read, decoded and normalized at once. Decoded spans take several
@@ -37,7 +43,7 @@ export const MAX_INFLIGHT_REQUESTS = 16;
 export function tracesHandler(deps: Deps, sink: TracesSink) {
   let inflight = 0;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (inflight >= MAX_INFLIGHT_REQUESTS) {
+    if (inflight >= MAX_INFLIGHT_REQUESTS || deps.busy?.()) {
       req.resume();
       deps.metrics.inc("causeway_collector_throttled_total");
       return fail(res, formatOf(req.headers["content-type"]) ?? "json", 429, "collector busy: too many requests in progress", {
@@ -56,7 +62,15 @@ export function tracesHandler(deps: Deps, sink: TracesSink) {
 async function receiveTraces(deps: Deps, sink: TracesSink, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const format = formatOf(req.headers["content-type"]);
   if (!format) return fail(res, "json", 415, `Content-Type must be application/x-protobuf or application/json`);
-  const projectId = await deps.auth(req.headers);
+  let projectId: string | null;
+  try {
+    projectId = await deps.auth(req.headers);
+  } catch (error) {
+    req.resume();
+    if (isTransientDbError(error))
+      return handleError(res, format, new RetryableError("database unavailable", 503, 5), deps.metrics);
+    throw error;
+  }
   if (!projectId) {
     req.resume();
     return fail(
@@ -112,6 +126,10 @@ function decode(format: Format, body: Buffer): DecodedTraces {
 function handleError(res: ServerResponse, format: Format, error: unknown, metrics: Metrics): void {
   if (error instanceof BodyError) return fail(res, format, error.status, error.message);
   if (error instanceof DecodeError) return fail(res, format, 400, `could not decode the request: ${error.message}`);
+  // A data error from Postgres (SQLSTATE class 22) means this request's content could not be stored:
+  // bad data, not a server fault, so it must not be retried forever.
+  if ((error as { code?: string }).code?.startsWith("22"))
+    return fail(res, format, 400, `spans could not be stored: ${(error as Error).message}`);
   if (error instanceof RetryableError) {
     metrics.inc(error.status === 429 ? "causeway_collector_throttled_total" : "causeway_collector_unavailable_total");
     return fail(res, format, error.status, error.message, { "retry-after": String(error.retryAfterS) });

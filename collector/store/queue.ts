@@ -102,7 +102,10 @@ export class StoreQueue {
       for (const item of group) item.resolve({ ...result, stored: item.spans });
     } catch (error) {
       if (isTransientDbError(error)) {
-        this.unavailableUntil = Date.now() + 1000;
+        // Refuse at once (503) until a background probe reaches the database again, rather than
+        // letting every request wait out a connection timeout and pile up.
+        this.unavailableUntil = Number.MAX_SAFE_INTEGER;
+        this.probeUntilAvailable();
         this.opts.log.warn("database unavailable; answering 503 until it is back", { error: (error as Error).message });
         for (const item of group) item.reject(new RetryableError("database unavailable", 503, 5));
       } else if (group.length > 1) {
@@ -117,11 +120,38 @@ export class StoreQueue {
 
   private async write(batches: IngestBatch[]): Promise<WriteResult> {
     const client = await this.pool.connect();
+    // A checked-out client's connection errors are not handled by the pool: without a
+    // listener a dropped connection would crash the process. A broken client is discarded.
+    let broken: Error | undefined;
+    const onError = (e: Error) => (broken = e);
+    client.on("error", onError);
     try {
       return await writeBatches(client, batches);
+    } catch (e) {
+      if (isTransientDbError(e)) broken ??= e as Error;
+      throw e;
     } finally {
-      client.release();
+      client.off("error", onError);
+      client.release(broken);
     }
+  }
+
+  private probing = false;
+  private probeUntilAvailable(): void {
+    if (this.probing) return;
+    this.probing = true;
+    const tick = async () => {
+      const ok = await this.pool.query("SELECT 1").then(
+        () => true,
+        () => false,
+      );
+      if (ok) {
+        this.unavailableUntil = 0;
+        this.probing = false;
+        this.opts.log.info("database reachable again");
+      } else setTimeout(() => void tick(), 500).unref();
+    };
+    setTimeout(() => void tick(), 500).unref();
   }
 
   /** Stops accepting, then waits until everything accepted is written. */

@@ -20,7 +20,8 @@ const MAX_DEPTH = 32;
 export function createCleaner(redact: Redactor, maxBytes: number): Cleaner {
   const truncated: { path: string; bytes: number }[] = [];
   const text = (s: string, path: string): string => {
-    let out = s.includes("\u0000") ? s.replaceAll("\u0000", "") : s;
+    // Lone surrogates are valid in JS strings but not in UTF-8 / Postgres json: replace them.
+    let out = (s.includes("\u0000") ? s.replaceAll("\u0000", "") : s).toWellFormed();
     out = redact(out);
     // Cheap length test first: a string of n UTF-16 units is at most 3n bytes.
     if (out.length * 3 > maxBytes) {
@@ -45,7 +46,8 @@ export function createCleaner(redact: Redactor, maxBytes: number): Cleaner {
     if (depth >= MAX_DEPTH) return "[too deeply nested]";
     if (Array.isArray(v)) return v.map((x, i) => value(x, `${path}[${i}]`, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const k in v) out[k.includes("\u0000") ? k.replaceAll("\u0000", "") : k] = value(v[k]!, `${path}.${k}`, depth + 1);
+    for (const k in v)
+      out[(k.includes("\u0000") ? k.replaceAll("\u0000", "") : k).toWellFormed()] = value(v[k]!, `${path}.${k}`, depth + 1);
     return out;
   };
   return { value: (v, path) => value(v, path), text, truncated };

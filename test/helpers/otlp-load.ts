@@ -101,8 +101,9 @@ export type Stream = { runIds: string[]; requests: StreamRequest[]; expected: Ma
  * Requests with distinct span ids, spread round-robin over `runs` runs (traces), alternating
  * JSON and protobuf. Every fifth span is an LLM call with tokens, so run aggregates (steps,
  * LLM calls, tokens) have known values. Deterministic: the same spec gives the same bytes.
+ * `bodies: false` leaves the bodies empty (for checking what another process sent).
  */
-export function makeStream(spec: StreamSpec): Stream {
+export function makeStream(spec: StreamSpec, opts: { bodies?: boolean } = {}): Stream {
   const { tag, runs } = spec;
   const runIds = Array.from({ length: runs }, (_, r) => `${hex(tag, 8)}${hex(r + 1, 24)}`);
   const pad = "p".repeat(spec.padBytes ?? 0);
@@ -131,7 +132,8 @@ export function makeStream(spec: StreamSpec): Stream {
       });
     }
     const encoding: Encoding = i % 2 === 0 ? "json" : "protobuf";
-    requests.push({ index: i, encoding, body: encodeSpans(encoding, spans), spanIds: spans.map((s) => s.spanId) });
+    const body = opts.bodies === false ? new Uint8Array(0) : encodeSpans(encoding, spans);
+    requests.push({ index: i, encoding, body, spanIds: spans.map((s) => s.spanId) });
   }
   return { runIds, requests, expected: expectedRuns({ runIds, requests }) };
 }
@@ -361,7 +363,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-
 // ─── Hammering, from a separate process ─────────────────────────────────────
 
 export type HammerOptions = {
@@ -388,7 +389,12 @@ export async function hammer(o: HammerOptions): Promise<HammerResult[]> {
       while (performance.now() < until && next < stream.requests.length) {
         const request = stream.requests[next++]!;
         const at = performance.now();
-        const r = await post(o.url, request.body, { "content-type": CONTENT_TYPE[request.encoding], ...o.headers }, { agent }).then(
+        const r = await post(
+          o.url,
+          request.body,
+          { "content-type": CONTENT_TYPE[request.encoding], ...o.headers },
+          { agent },
+        ).then(
           (reply) => ({ status: reply.status as number | null, retryAfter: header(reply.headers["retry-after"]) }),
           (e: Error & { code?: string }) => ({ status: null, retryAfter: null, error: e.code ?? e.message }),
         );

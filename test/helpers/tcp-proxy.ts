@@ -20,6 +20,11 @@ export type TcpProxy = {
   /** `databaseUrl` with its host and port replaced by the proxy's. */
   urlFor(databaseUrl: string): string;
   cut(mode?: CutMode): Promise<void>;
+  /**
+   * Cuts as soon as a client sends `needle` (e.g. "BEGIN": in the middle of a transaction),
+   * or after `timeoutMs` if none does. Resolves to whether the needle was seen.
+   */
+  cutOnNext(needle: string, mode?: CutMode, timeoutMs?: number): Promise<boolean>;
   restore(): Promise<void>;
   close(): Promise<void>;
 };
@@ -37,6 +42,7 @@ export async function startTcpProxy(target: { host: string; port: number }, list
   let mode: CutMode | null = null;
   let accepted = 0;
   let closed = false;
+  let trigger: { needle: Buffer; fire: () => void } | null = null;
 
   const onConnection = (client: Socket) => {
     accepted++;
@@ -62,6 +68,13 @@ export async function startTcpProxy(target: { host: string; port: number }, list
     client.on("error", end);
     upstream.on("close", end);
     client.on("close", end);
+    client.on("data", (chunk: Buffer) => {
+      if (trigger && chunk.includes(trigger.needle)) {
+        const t = trigger;
+        trigger = null;
+        setImmediate(t.fire); // after this chunk was forwarded
+      }
+    });
     upstream.once("connect", () => {
       client.pipe(upstream);
       upstream.pipe(client);
@@ -102,6 +115,15 @@ export async function startTcpProxy(target: { host: string; port: number }, list
     }
   };
 
+  const cut = async (m: CutMode = "refuse") => {
+    if (closed) throw new Error("proxy closed");
+    if (mode === "refuse") await restore();
+    mode = m;
+    const stopped = m === "refuse" ? closeServer(server) : Promise.resolve();
+    dropAll();
+    await stopped;
+  };
+
   return {
     host: listenHost,
     port,
@@ -120,13 +142,23 @@ export async function startTcpProxy(target: { host: string; port: number }, list
       url.port = String(port);
       return url.toString();
     },
-    async cut(m = "refuse") {
-      if (closed) throw new Error("proxy closed");
-      if (mode === "refuse") await restore();
-      mode = m;
-      const stopped = m === "refuse" ? closeServer(server) : Promise.resolve();
-      dropAll();
-      await stopped;
+    cut,
+    async cutOnNext(needle, m = "refuse", timeoutMs = 5000) {
+      const seen = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          trigger = null;
+          resolve(false);
+        }, timeoutMs);
+        trigger = {
+          needle: Buffer.from(needle),
+          fire: () => {
+            clearTimeout(timer);
+            resolve(true);
+          },
+        };
+      });
+      await cut(m);
+      return seen;
     },
     restore,
     async close() {
