@@ -1,6 +1,6 @@
 import type { Attributes, AttrValue } from "@/lib/otlp/types";
 import type { ChatMessage, ToolCall } from "@/lib/conventions/types";
-import { jsonReplacer, normalizeFinishReason } from "@/lib/conventions/values";
+import { jsonReplacer, normalizeFinishReason, parseJsonText } from "@/lib/conventions/values";
 
 /**
  * Shared, convention-neutral parsing of chat messages, content parts and tool calls.
@@ -39,17 +39,7 @@ export function isObject(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
-/** A value parsed from JSON text when the text looks like a JSON object or array; anything else is returned unchanged. */
-export function parseJsonText(v: AttrValue | undefined): AttrValue | undefined {
-  if (typeof v !== "string") return v;
-  const t = v.trim();
-  if (!(t.startsWith("{") || t.startsWith("["))) return v;
-  try {
-    return JSON.parse(t) as AttrValue;
-  } catch {
-    return v;
-  }
-}
+export { parseJsonText } from "@/lib/conventions/values";
 
 /** Like `parseJsonText`, but also unquotes a JSON string literal (`"\"sunny\""` -> `sunny`). */
 export function parseJsonValue(v: AttrValue | undefined): AttrValue | undefined {

@@ -33,8 +33,12 @@ export function count(attrs: Attributes, key: string): number | undefined {
 
 /** A structured value: parsed from JSON text when it is a string, as is otherwise. */
 export function structured(attrs: Attributes, key: string): AttrValue | undefined {
-  const v = attrs[key];
-  if (typeof v !== "string") return v ?? undefined;
+  return parseJsonText(attrs[key] ?? undefined);
+}
+
+/** A value parsed from JSON text when the text looks like a JSON object or array; anything else is returned unchanged. */
+export function parseJsonText(v: AttrValue | undefined): AttrValue | undefined {
+  if (typeof v !== "string") return v;
   const t = v.trim();
   if (!(t.startsWith("{") || t.startsWith("["))) return v;
   try {
