@@ -38,6 +38,15 @@ async function createOnServer(): Promise<TestDatabase> {
     async close() {
       const c = new pg.Client({ connectionString: base });
       await c.connect();
+      // A pool's end() resolves before its connections are gone server-side; terminating them
+      // then (FORCE) makes a closing client emit an error nobody listens to. Let them leave first.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [
+          name,
+        ]);
+        if (rows[0]!.n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await c.end();
     },
