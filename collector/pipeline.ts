@@ -29,7 +29,7 @@ export function createPipeline(pool: pg.Pool, env: CollectorEnv, log: Logger, me
     maxBatchSpans: env.CAUSEWAY_INGEST_BATCH_SPANS,
     flushIntervalMs: env.CAUSEWAY_INGEST_FLUSH_MS,
     maxQueuedSpans: env.CAUSEWAY_INGEST_MAX_QUEUED_SPANS,
-    concurrency: 2,
+    concurrency: 4,
     log,
     onCommitted(result, spans, ms) {
       metrics.inc("causeway_collector_batches_committed_total");
