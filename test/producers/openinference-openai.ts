@@ -6,7 +6,7 @@ import type { ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam 
 import type { ResponseInputItem } from "openai/resources/responses/responses";
 import { startFakeOpenAi } from "@/test/producers/fake-openai";
 import { ensureContextManager, otlpTracing, type ProducerBase, type ProducerResult } from "@/test/producers/otlp";
-import { OI_OPENAI, WEATHER } from "@/test/producers/scripts";
+import { OI_OPENAI, WEATHER, WEATHER_TOOL_DEFINITION } from "@/test/producers/scripts";
 
 /**
  * A hand-written tool loop over the real `openai` client (chat.completions, or the Responses API with
@@ -33,16 +33,7 @@ export async function runOpenInferenceOpenAi(o: OpenInferenceOpenAiOptions): Pro
   const tracer = tracing.provider.getTracer("weather-agent");
   try {
     const client = new OpenAI({ apiKey: "sk-fake-not-a-key", baseURL: fake.baseURL, maxRetries: 0 });
-    const tools = [
-      {
-        type: "function" as const,
-        function: {
-          name: WEATHER.toolName,
-          description: "Current weather for a city",
-          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-        },
-      },
-    ];
+    const tools = [WEATHER_TOOL_DEFINITION];
 
     type Call = { id: string; name: string; arguments: string };
     const getWeather = traceTool(

@@ -1,4 +1,4 @@
-import type { FakeTurn } from "@/test/producers/fake-openai";
+import type { FakeTurn, FakeUsage } from "@/test/producers/fake-openai";
 
 /**
  * What the producers' mock models and fake servers answer, shared with the tests so their assertions use the
@@ -14,6 +14,24 @@ export const WEATHER = {
   system: "You are a weather assistant.",
   prompt: "What is the weather in Paris?",
 } as const;
+
+/** The get_weather tool as an OpenAI chat.completions tool definition. */
+export const WEATHER_TOOL_DEFINITION = {
+  type: "function" as const,
+  function: {
+    name: WEATHER.toolName,
+    description: "Current weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+};
+
+/** Two model turns: call get_weather (Paris), then answer. */
+function toolThenAnswer(toolCallId: string, usage: readonly [FakeUsage, FakeUsage]): FakeTurn[] {
+  return [
+    { toolCalls: [{ id: toolCallId, name: WEATHER.toolName, arguments: '{"city":"Paris"}' }], usage: usage[0] },
+    { text: WEATHER.answer, usage: usage[1] },
+  ];
+}
 
 /** Vercel AI SDK: scripted mock model turns (tool call, then answer) per major version. */
 export const VERCEL = {
@@ -61,13 +79,7 @@ export const OI_OPENAI = {
     { input: 97, output: 15 },
   ],
   script(failTool = false): FakeTurn[] {
-    return [
-      {
-        toolCalls: [{ id: this.toolCallId(failTool), name: WEATHER.toolName, arguments: '{"city":"Paris"}' }],
-        usage: this.usage[0],
-      },
-      { text: WEATHER.answer, usage: this.usage[1] },
-    ];
+    return toolThenAnswer(this.toolCallId(failTool), this.usage);
   },
 } as const;
 
@@ -81,13 +93,7 @@ export const TRACELOOP = {
     { input: 121, output: 19 },
   ],
   script(failTool = false): FakeTurn[] {
-    return [
-      {
-        toolCalls: [{ id: this.toolCallId(failTool), name: WEATHER.toolName, arguments: '{"city":"Paris"}' }],
-        usage: this.usage[0],
-      },
-      { text: WEATHER.answer, usage: this.usage[1] },
-    ];
+    return toolThenAnswer(this.toolCallId(failTool), this.usage);
   },
 } as const;
 

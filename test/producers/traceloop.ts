@@ -4,7 +4,7 @@ import OpenAI from "openai";
 import type { ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { startFakeOpenAi } from "@/test/producers/fake-openai";
 import type { ProducerBase, ProducerResult } from "@/test/producers/otlp";
-import { TRACELOOP, TRACELOOP_AI, WEATHER } from "@/test/producers/scripts";
+import { TRACELOOP, TRACELOOP_AI, WEATHER, WEATHER_TOOL_DEFINITION } from "@/test/producers/scripts";
 
 /**
  * The Traceloop SDK (`@traceloop/node-server-sdk`, OpenLLMetry): `initialize` with `baseUrl` = the collector and the
@@ -43,16 +43,7 @@ export async function runTraceloopAgent(o: TraceloopOptions): Promise<TraceloopR
   const traceIds = new Set<string>();
   try {
     const client = new OpenAI({ apiKey: "sk-fake-not-a-key", baseURL: fake.baseURL, maxRetries: 0 });
-    const tools = [
-      {
-        type: "function" as const,
-        function: {
-          name: WEATHER.toolName,
-          description: "Current weather for a city",
-          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
-        },
-      },
-    ];
+    const tools = [WEATHER_TOOL_DEFINITION];
     const getWeather = async (args: { city: string }) => {
       if (!failTool) return { ...WEATHER.result, city: args.city };
       const span = trace.getActiveSpan();
