@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
 import { api } from "@/lib/api/client";
-import { apiKeyView, runPage, userView } from "@/lib/api/schemas";
+import { apiKeyView, runDetail, runPage, userView } from "@/lib/api/schemas";
 
 /** TanStack Query options per resource, so keys and fetchers are defined once. */
 export const queries = {
@@ -10,6 +10,11 @@ export const queries = {
       queryKey: ["runs", params],
       queryFn: () => api(runPage, `/api/v1/runs?${new URLSearchParams(stripEmpty(params))}`),
       refetchInterval: 5_000,
+    }),
+  run: (runId: string, project = "default") =>
+    queryOptions({
+      queryKey: ["run", project, runId],
+      queryFn: () => api(runDetail, `/api/v1/runs/${runId}?project=${encodeURIComponent(project)}`),
     }),
   users: () => queryOptions({ queryKey: ["users"], queryFn: () => api(z.object({ users: z.array(userView) }), "/api/v1/users") }),
   apiKeys: (project: string) =>
