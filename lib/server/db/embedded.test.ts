@@ -152,3 +152,31 @@ test("works through Prisma's pg driver adapter", async () => {
     await pgs.stop();
   }
 });
+
+test("LISTEN/NOTIFY reaches the connections that listen, as on a real server", async () => {
+  const pgs = await startEmbeddedPostgres({});
+  const clients = [1, 2, 3].map(() => new pg.Client({ connectionString: pgs.url }));
+  try {
+    for (const c of clients) await c.connect();
+    const [a, b, c] = clients as [pg.Client, pg.Client, pg.Client];
+    const got: Record<string, string[]> = { a: [], b: [], c: [] };
+    a.on("notification", (n) => got.a!.push(`${n.channel}:${n.payload}`));
+    b.on("notification", (n) => got.b!.push(`${n.channel}:${n.payload}`));
+    c.on("notification", (n) => got.c!.push(`${n.channel}:${n.payload}`));
+    await a.query("LISTEN runs");
+    await b.query('LISTEN "Runs"; LISTEN control');
+    await c.query("SELECT pg_notify('runs', 'one')"); // c does not listen: only a hears it
+    await c.query({ text: "SELECT pg_notify($1, $2)", values: ["Runs", "two"] });
+    await c.query("BEGIN; SELECT pg_notify('control', 'three'); COMMIT");
+    await c.query("BEGIN; SELECT pg_notify('runs', 'rolled back'); ROLLBACK");
+    // b leaving "control" must not stop a (who joins it now) from hearing it.
+    await a.query("LISTEN control");
+    await b.query("UNLISTEN control");
+    await c.query("SELECT pg_notify('control', 'four')");
+    await sleep(100);
+    assert.deepEqual(got, { a: ["runs:one", "control:four"], b: ["Runs:two", "control:three"], c: [] });
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+    await pgs.stop();
+  }
+});

@@ -14,10 +14,13 @@
  *    connections queue FIFO. If it disconnects there, we roll it back.
  *  - Named prepared statements are prefixed per connection, since all
  *    connections share one backend's statement namespace.
+ *  - Notifications go to the connections that LISTEN on their channel, not to
+ *    the one that happened to be running (embedded-notify.ts).
  */
 import { mkdirSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
+import { BackendStream, NotificationRouter, type Listener } from "@/lib/server/db/embedded-notify";
 
 export interface EmbeddedPostgres {
   url: string;
@@ -66,7 +69,7 @@ type Lock = <T>(fn: () => Promise<T>) => Promise<T>;
 
 let nextId = 1;
 
-class Connection {
+class Connection implements Listener {
   readonly id = nextId++;
   private buf: Buffer = Buffer.alloc(0);
   private pending: Buffer[] = []; // messages of the unit being received
@@ -77,6 +80,7 @@ class Connection {
   private closed = false;
   private finished = false;
   private pumping = false;
+  private relisten: string[] = []; // channels to LISTEN again after this unit (others still need them)
   private wake: (() => void) | null = null;
   readonly done: Promise<void>;
   private resolveDone!: () => void;
@@ -86,6 +90,7 @@ class Connection {
     private db: PGlite,
     private lock: Lock,
     private log: (...a: unknown[]) => void,
+    private notifications: NotificationRouter,
   ) {
     this.done = new Promise((r) => (this.resolveDone = r));
     socket.setNoDelay(true);
@@ -138,6 +143,11 @@ class Connection {
       return false;
     }
     if (type === code("P") && msg[5] !== 0) this.statements.add(msg.toString("utf8", 5, msg.indexOf(0, 5)));
+    if (type === code("Q")) this.relisten.push(...this.notifications.track(this, msg.toString("utf8", 5, msg.length - 1)));
+    if (type === code("P")) {
+      const query = msg.indexOf(0, 5) + 1; // after the statement name
+      this.relisten.push(...this.notifications.track(this, msg.toString("utf8", query, msg.indexOf(0, query))));
+    }
     this.pending.push(msg);
     if (UNIT_END.has(type)) {
       this.units.push({ data: Buffer.concat(this.pending), last: type });
@@ -153,8 +163,13 @@ class Connection {
     return false;
   }
 
+  deliver(message: Buffer): void {
+    if (!this.socket.destroyed) this.socket.write(message);
+  }
+
   private onClose(): void {
     this.closed = true;
+    this.notifications.forget(this);
     this.wake?.();
     void this.pump();
   }
@@ -190,10 +205,15 @@ class Connection {
 
   private async execute(unit: Unit): Promise<void> {
     let live = true; // PGlite keeps the callback after the call; ignore late output
+    const output = new BackendStream(
+      (bytes) => void (!this.socket.destroyed && this.socket.write(bytes)),
+      (notification) => this.notifications.deliver(notification),
+    );
     try {
       await this.db.execProtocolRawStream(unit.data, {
-        onRawData: (d) => void (live && !this.socket.destroyed && this.socket.write(Buffer.from(d))),
+        onRawData: (d) => live && output.push(Buffer.from(d)),
       });
+      if (this.relisten.length) await this.relistenChannels();
     } catch (err) {
       this.log(`conn ${this.id} protocol error`, err);
       this.socket.destroy();
@@ -202,6 +222,13 @@ class Connection {
       live = false;
     }
     this.midExtended = unit.last === code("H");
+  }
+
+  /** This connection's UNLISTEN also stopped the shared backend listening for others: listen again. */
+  private async relistenChannels(): Promise<void> {
+    const sql = this.relisten.map((c) => `LISTEN "${c.replace(/"/g, '""')}";`).join("");
+    this.relisten = [];
+    await this.db.execProtocolRawStream(message("Q", cstr(sql)), { onRawData: () => {} });
   }
 
   /** Connection gone: leave the backend as if it had never been there. */
@@ -231,8 +258,9 @@ export async function startEmbeddedPostgres(
   // a wire unit must not run inside that transaction.
   const lock: Lock = (fn) => db._runExclusiveTransaction(() => db.runExclusive(fn));
   const conns = new Set<Connection>();
+  const notifications = new NotificationRouter();
   const server = createServer((socket) => {
-    const conn = new Connection(socket, db, lock, log);
+    const conn = new Connection(socket, db, lock, log, notifications);
     conns.add(conn);
     void conn.done.then(() => conns.delete(conn));
     log(`conn ${conn.id} opened (${conns.size} open)`);
