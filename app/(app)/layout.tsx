@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/layout/app-shell";
+import { LiveEventsProvider } from "@/components/live/live-events";
 import { hasRole, requirePageUser } from "@/lib/server/auth/page";
 
 // Every page behind sign-in depends on the request (cookie) and live data.
@@ -8,8 +9,10 @@ export const dynamic = "force-dynamic";
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
   return (
-    <AppShell user={{ name: user.name, email: user.email, role: user.role, isAdmin: hasRole(user, "admin") }}>
-      {children}
-    </AppShell>
+    <LiveEventsProvider>
+      <AppShell user={{ name: user.name, email: user.email, role: user.role, isAdmin: hasRole(user, "admin") }}>
+        {children}
+      </AppShell>
+    </LiveEventsProvider>
   );
 }

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { RUNS_CHANNEL, formatRunRef, type RunRef } from "@/lib/live/channels";
 
 /**
  * "Run changed" notifications for live views, sent after the data is committed, in
@@ -6,16 +7,15 @@ import type pg from "pg";
  * commit-time notification lock for the whole batch). Payloads stay under
  * Postgres' 8000-byte limit by chunking.
  */
-export const RUNS_CHANNEL = "causeway_runs";
 const MAX_PAYLOAD = 7000;
 
-export async function notifyRunsChanged(pool: pg.Pool, runs: { projectId: string; runId: string }[]): Promise<void> {
+export async function notifyRunsChanged(pool: pg.Pool, runs: RunRef[]): Promise<void> {
   if (runs.length === 0) return;
   const chunks: string[] = [];
   let current: string[] = [];
   let size = 2;
   for (const r of runs) {
-    const item = `"${r.projectId}/${r.runId}"`;
+    const item = JSON.stringify(formatRunRef(r));
     if (size + item.length + 1 > MAX_PAYLOAD) {
       chunks.push(`[${current.join(",")}]`);
       current = [];

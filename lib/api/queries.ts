@@ -9,7 +9,6 @@ export const queries = {
     queryOptions({
       queryKey: ["runs", params],
       queryFn: () => api(runPage, `/api/v1/runs?${new URLSearchParams(stripEmpty(params))}`),
-      refetchInterval: 5_000,
     }),
   run: (runId: string, project = "default") =>
     queryOptions({

@@ -10,6 +10,7 @@ import { RunsEmpty } from "@/components/runs/runs-empty";
 import { StatusFilter } from "@/components/runs/status-filter";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
+import { useLive } from "@/components/live/live-events";
 
 type Props = { initialPage: RunPage; project: string; status: string; cursor: string; collectorUrl: string; renderedAt: number };
 
@@ -18,8 +19,10 @@ export function ConnectedRuns({ initialPage, project, status, cursor, collectorU
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
+  const live = useLive();
   const { data, isFetching, error } = useQuery({
     ...queries.runs({ project, status, cursor }),
+    refetchInterval: live ? false : 5_000,
     initialData: initialPage,
     initialDataUpdatedAt: renderedAt,
   });
@@ -42,7 +45,7 @@ export function ConnectedRuns({ initialPage, project, status, cursor, collectorU
         description="Every agent execution Causeway has seen, newest first."
         actions={
           <span className="text-xs text-zinc-500" aria-live="polite">
-            {error ? `Refresh failed: ${error.message}` : isFetching ? "Refreshing…" : "Up to date"}
+            {error ? `Refresh failed: ${error.message}` : isFetching ? "Refreshing…" : live ? "Live" : "Up to date (polling)"}
           </span>
         }
       />
