@@ -92,7 +92,14 @@ test("a run opens from the list with its steps and decision links", async ({ pag
   await page.goto("/runs");
   await page.getByRole("link", { name: "refund request" }).click();
   await expect(page.getByRole("heading", { name: "refund request" })).toBeVisible();
-  const steps = page.getByRole("table", { name: "Steps" });
+  const timeline = page.getByRole("table", { name: "Timeline" });
+  await expect(timeline.getByRole("row")).toHaveCount(4);
+  // Rows: header, the agent, then its children by start time.
+  await expect(timeline.getByRole("row").nth(1)).toContainText("invoke_agent support-bot");
+  await expect(timeline.getByRole("row").nth(2)).toContainText("chat gpt-4o");
+  await timeline.getByRole("row").nth(3).click();
+  await expect(page).toHaveURL(/[?&]step=[0-9a-f]{16}/);
+});
   await expect(steps.getByRole("row")).toHaveCount(4);
   // Rows: header, the agent, then its children by start time.
   await expect(steps.getByRole("row").nth(1)).toContainText("invoke_agent support-bot");

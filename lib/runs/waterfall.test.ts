@@ -1,38 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { StepSummary } from "@/lib/api/schemas";
 import { buildWaterfall } from "@/lib/runs/waterfall";
+import { buildStep } from "@/test/helpers/steps";
 
-const base = 1_763_700_000_000_000_000n;
-function step(
-  spanId: string,
-  parentSpanId: string | null,
-  startMs: number,
-  endMs: number,
-  extra: Partial<StepSummary> = {},
-): StepSummary {
-  return {
-    spanId,
-    parentSpanId,
-    kind: "other",
-    name: spanId,
-    family: "generic",
-    status: "ok",
-    statusMessage: null,
-    startNs: String(base + BigInt(startMs) * 1_000_000n),
-    endNs: String(base + BigInt(endMs) * 1_000_000n),
-    agentName: null,
-    provider: null,
-    model: null,
-    toolName: null,
-    toolCallId: null,
-    inputTokens: null,
-    outputTokens: null,
-    handoffTo: null,
-    contextSize: 0,
-    ...extra,
-  };
-}
+const step = buildStep;
 
 test("bars are placed within the run and links are phrased both ways", () => {
   const rows = buildWaterfall({

@@ -1,39 +1,47 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { RunHeader } from "@/components/run/run-header";
-import { StepWaterfall } from "@/components/run/step-waterfall";
-import { Card } from "@/components/ui/card";
-import { buildWaterfall } from "@/lib/runs/waterfall";
 import { getDb } from "@/lib/server/db";
 import { DEFAULT_PROJECT_SLUG, findProjectBySlug } from "@/lib/server/repositories/projects";
-import { getRunDetail } from "@/lib/server/repositories/run-detail";
+import { findRunSummary } from "@/lib/server/repositories/runs";
+import { ConnectedRun } from "./connected-run";
 
-export const metadata: Metadata = { title: "Run" };
+export async function generateMetadata({ params }: { params: Promise<{ runId: string }> }): Promise<Metadata> {
+  return { title: `Run ${(await params).runId.slice(0, 12)}` };
+}
 
-/** Rows rendered at once until the virtualized timeline lands. */
-const ROW_LIMIT = 2000;
-
-export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
+/**
+ * The run explorer. The server only checks that the run exists; the browser loads
+ * it from the API (GET /api/v1/runs/{id}) so a 100k-step run is sent once, as JSON,
+ * rather than twice (HTML and the React payload).
+ */
+export default async function RunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ runId: string }>;
+  searchParams: Promise<{ step?: string }>;
+}) {
   const { runId } = await params;
+  const { step } = await searchParams;
   if (!/^[0-9a-f]{32}$/i.test(runId)) notFound();
   const db = getDb();
   const project = await findProjectBySlug(db, DEFAULT_PROJECT_SLUG);
-  const detail = project && (await getRunDetail(db, project.id, runId.toLowerCase()));
-  if (!detail) notFound();
-  const rows = buildWaterfall(detail);
+  const run = project && (await findRunSummary(db, project.id, runId.toLowerCase()));
+  if (!run) notFound();
   return (
     <>
       <nav className="mb-3 text-xs text-zinc-500">
         <Link href="/runs" className="hover:text-zinc-900 dark:hover:text-zinc-100">
           Runs
         </Link>{" "}
-        / {detail.run.id.slice(0, 12)}…
+        / {run.name || run.id.slice(0, 12)}
       </nav>
-      <RunHeader run={detail.run} />
-      <Card title={`Steps (${detail.steps.length.toLocaleString("en-US")})`}>
-        <StepWaterfall rows={rows} limit={ROW_LIMIT} />
-      </Card>
+      <ConnectedRun
+        runId={run.id}
+        project={DEFAULT_PROJECT_SLUG}
+        initialStep={/^[0-9a-f]{16}$/i.test(step ?? "") ? step! : null}
+      />
     </>
   );
 }
