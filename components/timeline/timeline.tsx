@@ -7,7 +7,7 @@ import { formatDuration } from "@/lib/format";
 import { BAR, KindBadge } from "@/components/run/kind-badge";
 
 const ROW_HEIGHT = 30;
-const GRID = "grid grid-cols-[minmax(0,2fr)_minmax(0,3fr)_4.5rem_4.5rem] items-center gap-3";
+const GRID = "grid grid-cols-[minmax(0,3fr)_minmax(0,2fr)_4.5rem_4.5rem] items-center gap-3";
 
 type Props = {
   rows: WaterfallRow[];

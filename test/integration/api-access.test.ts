@@ -163,6 +163,25 @@ const MATRIX: {
       return { id: (await createApiKey(db, { projectId: project.id, name: "victim", scopes: ["read"] })).apiKey.id };
     },
   },
+  {
+    mod: "v1/runs/[runId]/steps/[spanId]",
+    method: "GET",
+    expect: READ,
+    params: async () => {
+      const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+      const step = {
+        projectId: project.id,
+        runId: RUN_ID,
+        spanId: "00f067aa0ba902b7",
+        kind: "llm" as const,
+        name: "chat",
+        startNs: 1n,
+      };
+      await db.step.createMany({ data: [step], skipDuplicates: true });
+      return { runId: RUN_ID, spanId: step.spanId };
+    },
+  },
+  { mod: "v1/runs/[runId]/context", method: "GET", expect: READ, params: async () => ({ runId: RUN_ID }) },
 ];
 const PUBLIC = new Set(["GET health", "POST auth/sign-in", "POST auth/sign-out", "POST auth/setup"]);
 

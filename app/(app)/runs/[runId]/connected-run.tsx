@@ -1,7 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useMemo } from "react";
 import { queries } from "@/lib/api/queries";
 import { replayOrder } from "@/lib/runs/replay";
 import { buildWaterfall } from "@/lib/runs/waterfall";
@@ -11,6 +11,9 @@ import { ReplayBar } from "@/components/replay/replay-bar";
 import { useReplay } from "@/components/replay/use-replay";
 import { useLive } from "@/components/live/live-events";
 import { Card } from "@/components/ui/card";
+import { ConnectedStepDetail } from "@/components/step/connected-step-detail";
+import { ConnectedContextSizeChart } from "@/components/context/connected-context-size-chart";
+import { StepLinks } from "@/components/run/step-links";
 
 type Props = { runId: string; project: string; initialStep: string | null };
 
@@ -29,11 +32,19 @@ export function ConnectedRun({ runId, project, initialStep }: Props) {
   const rows = useMemo(() => (detail ? buildWaterfall(detail) : []), [detail]);
   const drifted = useMemo(() => new Set(detail?.driftPoints.map((d) => d.spanId)), [detail]);
   const replay = useReplay(order, drifted, initialStep);
+  const selectedRow = useMemo(() => rows.find((r) => r.step.spanId === replay.selected) ?? null, [rows, replay.selected]);
+
+  // Replay reads ahead: the next step's bodies are fetched while this one is shown.
+  const client = useQueryClient();
+  const upcoming = replay.position >= 0 ? order[replay.position + 1] : undefined;
+  useEffect(() => {
+    if (upcoming) void client.prefetchQuery(queries.step(runId, upcoming, project));
+  }, [client, upcoming, runId, project]);
 
   if (error) return <p className="text-sm text-red-600">Could not load the run: {error.message}</p>;
   if (!detail) return <p className="text-sm text-zinc-500">Loading run…</p>;
   return (
-    <>
+    <div data-run-ready="true">
       <RunHeader run={detail.run} />
       <div className="mb-3">
         <ReplayBar
@@ -50,9 +61,45 @@ export function ConnectedRun({ runId, project, initialStep }: Props) {
           onDrift={replay.drift}
         />
       </div>
-      <Card title={`Timeline (${detail.steps.length.toLocaleString("en-US")} steps)`}>
-        <Timeline rows={rows} selectedSpanId={replay.selected} onSelect={replay.select} drifted={drifted} />
-      </Card>
-    </>
+      <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_minmax(26rem,38%)]">
+        <div className="min-w-0 space-y-4">
+          <Card title={`Timeline (${detail.steps.length.toLocaleString("en-US")} steps)`}>
+            <Timeline rows={rows} selectedSpanId={replay.selected} onSelect={replay.select} drifted={drifted} />
+          </Card>
+          {detail.run.llmCallCount > 0 && (
+            <Card title="Context size per model call">
+              <div className="p-3">
+                <ConnectedContextSizeChart
+                  runId={runId}
+                  project={project}
+                  currentSpanId={replay.selected}
+                  onSelect={replay.select}
+                />
+              </div>
+            </Card>
+          )}
+        </div>
+        <aside
+          aria-label="Selected step"
+          data-selected-step={replay.selected ?? ""}
+          className="min-w-0 xl:sticky xl:top-4 xl:max-h-[calc(100vh-2rem)] xl:self-start xl:overflow-auto"
+        >
+          <Card>
+            <div className="space-y-3 p-4">
+              {replay.selected && selectedRow ? (
+                <>
+                  <StepLinks links={selectedRow.links} onSelect={replay.select} />
+                  <ConnectedStepDetail runId={runId} spanId={replay.selected} project={project} onSelectStep={replay.select} />
+                </>
+              ) : (
+                <p className="text-sm text-zinc-500">
+                  Select a step in the timeline or the graph, or press → to replay the run from its first decision.
+                </p>
+              )}
+            </div>
+          </Card>
+        </aside>
+      </div>
+    </div>
   );
 }
