@@ -93,10 +93,11 @@ if (wanted.includes("lint")) {
     "bench",
     "test",
     "e2e",
+    "demo",
   ]);
 }
 if (wanted.includes("format")) run("format", bin("prettier"), ["--check", "--log-level=warn", "."]);
-if (wanted.includes("unit")) nodeTests("unit", testFiles(["lib", "collector", "scripts", "components", "app"]));
+if (wanted.includes("unit")) nodeTests("unit", testFiles(["lib", "collector", "scripts", "components", "app", "demo"]));
 if (wanted.includes("integration")) {
   const files = testFiles(["test/integration"]);
   nodeTests("integration (embedded database)", files, { TEST_DB_MODE: "embedded" });
