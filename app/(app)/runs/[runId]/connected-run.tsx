@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { queries } from "@/lib/api/queries";
 import { replayOrder } from "@/lib/runs/replay";
 import { buildWaterfall } from "@/lib/runs/waterfall";
@@ -14,6 +14,7 @@ import { Card } from "@/components/ui/card";
 import { ConnectedStepDetail } from "@/components/step/connected-step-detail";
 import { ConnectedContextSizeChart } from "@/components/context/connected-context-size-chart";
 import { StepLinks } from "@/components/run/step-links";
+import { DecisionGraph } from "@/components/run-graph/decision-graph";
 
 type Props = { runId: string; project: string; initialStep: string | null };
 
@@ -32,6 +33,16 @@ export function ConnectedRun({ runId, project, initialStep }: Props) {
   const rows = useMemo(() => (detail ? buildWaterfall(detail) : []), [detail]);
   const drifted = useMemo(() => new Set(detail?.driftPoints.map((d) => d.spanId)), [detail]);
   const replay = useReplay(order, drifted, initialStep);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const toggleExpand = useCallback(
+    (id: string) =>
+      setExpanded((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(id)) next.add(id);
+        return next;
+      }),
+    [],
+  );
   const selectedRow = useMemo(() => rows.find((r) => r.step.spanId === replay.selected) ?? null, [rows, replay.selected]);
 
   // Replay reads ahead: the next step's bodies are fetched while this one is shown.
@@ -60,6 +71,18 @@ export function ConnectedRun({ runId, project, initialStep }: Props) {
           onSpeed={replay.setSpeed}
           onDrift={replay.drift}
         />
+      </div>
+      <div className="mb-4">
+        <Card title="Decision graph">
+          <DecisionGraph
+            detail={detail}
+            selectedSpanId={replay.selected}
+            onSelect={replay.select}
+            expanded={expanded}
+            onToggleExpand={toggleExpand}
+            className="h-[460px]"
+          />
+        </Card>
       </div>
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_minmax(26rem,38%)]">
         <div className="min-w-0 space-y-4">

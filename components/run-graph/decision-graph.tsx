@@ -1,0 +1,184 @@
+"use client";
+
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import type { RunDetail } from "@/lib/api/schemas";
+import { buildDecisionGraph, causalAncestors } from "@/lib/graph/decision-graph";
+import { Button } from "@/components/ui/button";
+import { EdgeMarkers, GraphEdges } from "@/components/run-graph/graph-edges";
+import { GraphGroups } from "@/components/run-graph/graph-groups";
+import { GraphLegend } from "@/components/run-graph/graph-legend";
+import { GraphNodeView } from "@/components/run-graph/graph-node";
+import { markPath } from "@/components/run-graph/highlight";
+import { neighbour } from "@/components/run-graph/navigation";
+import { useGraphLayout } from "@/components/run-graph/use-graph-layout";
+import { useZoom, viewSize } from "@/components/run-graph/use-zoom";
+import { fitTransform, initialTransform } from "@/components/run-graph/viewport";
+
+export type DecisionGraphProps = {
+  detail: RunDetail;
+  /** The step shown in the detail panel; a step inside a collapsed summary selects the summary. */
+  selectedSpanId: string | null;
+  onSelect(spanId: string): void;
+  /** Ids of summaries the user opened (`loop:…`, `group:…`, `segment:…`). Keep the Set's identity stable between renders. */
+  expanded: ReadonlySet<string>;
+  /** Opens a summary node, or closes an opened loop/segment/agent (the id goes in or out of `expanded`). */
+  onToggleExpand(id: string): void;
+  /** Highlight the selected node's causal ancestors and fade the rest (default true). */
+  highlightPath?: boolean;
+  /** Visible nodes before agents and long stretches are summarized (default 1,500). */
+  nodeBudget?: number;
+  /** Size of the canvas; default `h-[560px]`. */
+  className?: string;
+};
+
+/**
+ * The run's causal decision graph (presentational: everything comes in as props).
+ * Building is pure (lib/graph/decision-graph.ts) and memoized on detail/expanded;
+ * layout runs in a worker for large graphs (use-graph-layout.ts) and never re-runs
+ * on selection; pan and zoom bypass React (use-zoom.ts).
+ */
+export function DecisionGraph({
+  detail,
+  selectedSpanId,
+  onSelect,
+  expanded,
+  onToggleExpand,
+  highlightPath = true,
+  nodeBudget,
+  className = "h-[560px]",
+}: DecisionGraphProps) {
+  const graph = useMemo(() => buildDecisionGraph(detail, { expanded, nodeBudget }), [detail, expanded, nodeBudget]);
+  const { placed, pending } = useGraphLayout(graph);
+  const { svg, layer, apply, zoomBy, reveal } = useZoom();
+  const markerPrefix = `arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
+
+  const selected = placed && selectedSpanId !== null ? (placed.graph.nodeOfSpan.get(selectedSpanId) ?? -1) : -1;
+  const path = useMemo(
+    () => (placed && highlightPath && selected >= 0 ? causalAncestors(placed.graph, placed.graph.nodes[selected]!.id) : null),
+    [placed, highlightPath, selected],
+  );
+  useEffect(() => markPath(layer.current, path), [layer, path, placed]);
+  const [focused, setFocused] = useState<number | null>(null);
+  const count = placed?.graph.nodes.length ?? 0;
+  const tabStop = focused !== null && focused < count ? focused : selected >= 0 ? selected : 0;
+
+  // Callers need not memoize their callbacks: nodes get stable handlers that read the latest ones.
+  const handlers = useRef({ onSelect, onToggleExpand });
+  useEffect(() => {
+    handlers.current = { onSelect, onToggleExpand };
+  });
+
+  const viewedRun = useRef<string | null>(null);
+  useEffect(() => {
+    if (!placed || !svg.current || viewedRun.current === detail.run.id) return;
+    viewedRun.current = detail.run.id;
+    apply(initialTransform(placed.layout, viewSize(svg.current)), false);
+  }, [placed, detail.run.id, apply, svg]);
+
+  const nodeRect = useCallback(
+    (i: number) => {
+      const { x, y, sizes } = placed!.layout;
+      return { x: x[i]!, y: y[i]!, width: sizes.nodeWidth, height: sizes.nodeHeight };
+    },
+    [placed],
+  );
+  useEffect(() => {
+    if (placed && selected >= 0) reveal(nodeRect(selected));
+  }, [placed, selected, reveal, nodeRect]);
+
+  const onActivate = useCallback(
+    (i: number) => {
+      const node = placed?.graph.nodes[i];
+      if (!node) return;
+      if (node.expandId) handlers.current.onToggleExpand(node.expandId);
+      else handlers.current.onSelect(node.spanId);
+    },
+    [placed],
+  );
+  /** Keyboard focus (and Playwright's focus()) brings an off-screen node into view. */
+  const onFocusNode = useCallback(
+    (i: number) => {
+      setFocused(i);
+      if (placed && i < placed.graph.nodes.length) reveal(nodeRect(i));
+    },
+    [placed, reveal, nodeRect],
+  );
+  const onKey = useCallback(
+    (e: KeyboardEvent<SVGGElement>, i: number) => {
+      if (e.key === "Enter" || e.key === " ") {
+        e.preventDefault();
+        onActivate(i);
+        return;
+      }
+      const to = placed ? neighbour(placed, i, e.key) : null;
+      if (to === null) return;
+      e.preventDefault();
+      svg.current?.querySelector<SVGGElement>(`[data-node-index="${to}"]`)?.focus({ preventScroll: true });
+    },
+    [placed, onActivate, svg],
+  );
+
+  const layout = placed?.layout;
+  return (
+    <div className="flex flex-col gap-2">
+      <div
+        className={`relative overflow-hidden rounded-md border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950 ${className}`}
+      >
+        <svg ref={svg} role="group" aria-label="Decision graph" className="h-full w-full touch-none select-none">
+          <EdgeMarkers prefix={markerPrefix} />
+          <g ref={layer} className="group/graph">
+            {placed && <GraphGroups placed={placed} onToggleExpand={(id) => handlers.current.onToggleExpand(id)} />}
+            {placed && <GraphEdges placed={placed} markerPrefix={markerPrefix} />}
+            {placed?.graph.nodes.map((node, i) => (
+              <GraphNodeView
+                key={node.id}
+                node={node}
+                index={i}
+                x={layout!.x[i]!}
+                y={layout!.y[i]!}
+                width={layout!.sizes.nodeWidth}
+                height={layout!.sizes.nodeHeight}
+                selected={i === selected}
+                tabbable={i === tabStop}
+                onActivate={onActivate}
+                onKey={onKey}
+                onFocusNode={onFocusNode}
+              />
+            ))}
+          </g>
+        </svg>
+        <p className="pointer-events-none absolute left-3 top-2 text-xs text-zinc-500 dark:text-zinc-400" aria-live="polite">
+          {graphStatus(graph, pending)}
+        </p>
+        <div className="absolute right-2 top-2 flex gap-1">
+          <Button variant="secondary" className="px-2 py-1 text-xs" aria-label="Zoom in" onClick={() => zoomBy(1.4)}>
+            +
+          </Button>
+          <Button variant="secondary" className="px-2 py-1 text-xs" aria-label="Zoom out" onClick={() => zoomBy(1 / 1.4)}>
+            −
+          </Button>
+          <Button
+            variant="secondary"
+            className="px-2 py-1 text-xs"
+            disabled={!layout}
+            onClick={() => layout && svg.current && apply(fitTransform(layout, viewSize(svg.current)))}
+          >
+            Fit to view
+          </Button>
+        </div>
+      </div>
+      <GraphLegend />
+    </div>
+  );
+}
+
+function graphStatus(graph: ReturnType<typeof buildDecisionGraph>, pending: boolean): string {
+  if (graph.nodes.length === 0) return "No steps to draw yet.";
+  const { collapsedLoops, collapsedGroups, segments } = graph.stats;
+  const parts = [`${graph.nodes.length.toLocaleString("en-US")} nodes`];
+  if (collapsedLoops) parts.push(`${collapsedLoops} loop${collapsedLoops === 1 ? "" : "s"} collapsed`);
+  if (collapsedGroups) parts.push(`${collapsedGroups} agent${collapsedGroups === 1 ? "" : "s"} collapsed`);
+  if (segments) parts.push(`${segments} segments`);
+  if (pending) parts.push("laying out…");
+  return parts.join(" · ");
+}
