@@ -1,4 +1,5 @@
 import type { RunDetail } from "@/lib/api/schemas";
+import { IndexHeap } from "@/lib/graph/heap";
 
 /**
  * The decision path a replay walks: the steps that carry the agent's decisions
@@ -27,11 +28,11 @@ export function replayOrder(detail: Pick<RunDetail, "steps" | "edges">): string[
     if (list) list.push(to);
     else next.set(from, [to]);
   }
-  const ready = new MinHeap();
+  const ready = new IndexHeap((a, b) => a < b);
   indegree.forEach((d, i) => d === 0 && ready.push(i));
   const order: string[] = [];
   while (ready.size > 0) {
-    const i = ready.pop();
+    const i = ready.pop()!;
     order.push(steps[i]!.spanId);
     for (const j of next.get(i) ?? []) if (--indegree[j]! === 0) ready.push(j);
   }
@@ -47,40 +48,4 @@ export function replayOrder(detail: Pick<RunDetail, "steps" | "edges">): string[
 export function findDrift(order: string[], drifted: ReadonlySet<string>, from: number, dir: 1 | -1): number {
   for (let i = from + dir; i >= 0 && i < order.length; i += dir) if (drifted.has(order[i]!)) return i;
   return -1;
-}
-
-class MinHeap {
-  private items: number[] = [];
-  get size() {
-    return this.items.length;
-  }
-  push(v: number) {
-    const a = this.items;
-    a.push(v);
-    for (let i = a.length - 1; i > 0;) {
-      const p = (i - 1) >> 1;
-      if (a[p]! <= a[i]!) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): number {
-    const a = this.items;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      for (let i = 0; ;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]! < a[m]!) m = l;
-        if (r < a.length && a[r]! < a[m]!) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
 }
