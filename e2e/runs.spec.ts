@@ -38,19 +38,6 @@ test("the runs page lists runs from the database and filters by status", async (
   await expect(table.getByRole("row").filter({ hasText: "answer refund question" })).toHaveCount(0);
 });
 
-test("a new run appears without reloading the page", async ({ page }) => {
-  await page.goto("/runs");
-  await expect(page.getByRole("heading", { name: "Runs", exact: true })).toBeVisible();
-  const id = traceId();
-  await withDb((c) => insertRun(c, { id, agent: "live-agent", name: "just started", status: "live", startedAgoS: 1 }));
-  await expect(page.getByRole("table", { name: "Runs" }).getByRole("row").filter({ hasText: "just started" })).toContainText(
-    "live",
-    {
-      timeout: 15_000,
-    },
-  );
-});
-
 test("a run opens from the list with its steps and decision links", async ({ page }) => {
   const id = traceId();
   await withDb(async (c) => {

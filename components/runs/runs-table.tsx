@@ -25,7 +25,7 @@ export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
       </thead>
       <tbody>
         {runs.map((run) => (
-          <tr key={run.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
+          <tr key={run.id} data-run-id={run.id} className="hover:bg-zinc-50 dark:hover:bg-zinc-800/40">
             <Td>
               <RunStatusBadge status={run.status} />
             </Td>
