@@ -18,6 +18,12 @@ export function parseCollectorEnv(source: Record<string, string | undefined> = p
       "CAUSEWAY_INGEST_BATCH_SPANS",
       "CAUSEWAY_INGEST_FLUSH_MS",
       "CAUSEWAY_RUN_IDLE_SECONDS",
+      "CAUSEWAY_DRIFT",
+      "CAUSEWAY_DRIFT_DEBOUNCE_MS",
+      "CAUSEWAY_DRIFT_THRESHOLDS",
+      "CAUSEWAY_POLICY_FILE",
+      "CAUSEWAY_CONTROL_HEARTBEAT_MS",
+      "CAUSEWAY_CONTROL_RECHECK_MS",
     ] as const,
     source,
   );

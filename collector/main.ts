@@ -8,6 +8,11 @@ import { logsHandler, tracesHandler } from "@/collector/receiver/otlp";
 import { createPipeline } from "@/collector/pipeline";
 import { endQuietRuns } from "@/collector/store/liveness";
 import { notifyRunsChanged } from "@/collector/store/notify";
+import { DRIFT_METRICS } from "@/collector/drift/metrics";
+import { startDriftStage } from "@/collector/drift/start";
+import { createControlAuth } from "@/collector/control/auth";
+import { ControlHub } from "@/collector/control/hub";
+import { controlRoutes } from "@/collector/control/routes";
 
 /**
  * The collector process: OTLP/HTTP in, Postgres out. It sits beside agents, never
@@ -19,8 +24,9 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6, connectionTimeoutMillis: 5000 });
   pool.on("error", (error) => log.warn("database connection error", { error: error.message }));
 
-  const metrics = createMetrics(COLLECTOR_METRICS);
-  const pipeline = createPipeline(pool, env, log, metrics);
+  const metrics = createMetrics({ ...COLLECTOR_METRICS, ...DRIFT_METRICS });
+  const drift = startDriftStage(env, log, metrics);
+  const pipeline = createPipeline(pool, env, log, metrics, (runs) => drift?.runsChanged(runs));
   metrics.observe("causeway_collector_spans_queued", pipeline.queued);
   const deps = {
     auth: createIngestAuth(pool, { staticKey: env.CAUSEWAY_INGEST_KEY }),
@@ -28,6 +34,16 @@ async function main(): Promise<void> {
     busy: () => pipeline.queued() >= env.CAUSEWAY_INGEST_MAX_QUEUED_SPANS,
     metrics,
   };
+  // Control has its own connections, so a command never queues behind ingest writes.
+  const controlPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4, connectionTimeoutMillis: 5000 });
+  controlPool.on("error", (error) => log.warn("control database connection error", { error: error.message }));
+  const hub = new ControlHub(controlPool, {
+    databaseUrl: env.DATABASE_URL,
+    heartbeatMs: env.CAUSEWAY_CONTROL_HEARTBEAT_MS,
+    recheckMs: env.CAUSEWAY_CONTROL_RECHECK_MS,
+    log,
+  });
+  hub.start();
   const server = createCollectorServer({
     log,
     metrics,
@@ -36,6 +52,12 @@ async function main(): Promise<void> {
       "POST /v1/traces": tracesHandler(deps, (projectId, decoded) => pipeline.consume(projectId, decoded)),
       "POST /v1/logs": logsHandler(deps),
     },
+    match: controlRoutes({
+      pool: controlPool,
+      hub,
+      auth: createControlAuth(controlPool, { staticKey: env.CAUSEWAY_INGEST_KEY }),
+      log,
+    }),
   });
   server.listen(env.CAUSEWAY_COLLECTOR_PORT, env.CAUSEWAY_HOST, () =>
     log.info(`listening on http://${env.CAUSEWAY_HOST}:${env.CAUSEWAY_COLLECTOR_PORT}`),
@@ -48,7 +70,10 @@ async function main(): Promise<void> {
   const sweep = setInterval(
     () =>
       void endQuietRuns(pool, env.CAUSEWAY_RUN_IDLE_SECONDS)
-        .then((ended) => notifyRunsChanged(pool, ended))
+        .then((ended) => {
+          drift?.runsChanged(ended); // runs that end quietly get their end-of-run evaluation
+          return notifyRunsChanged(pool, ended);
+        })
         .catch((error: Error) => log.warn("liveness sweep failed", { error: error.message })),
     Math.min(30_000, env.CAUSEWAY_RUN_IDLE_SECONDS * 500),
   );
@@ -65,9 +90,13 @@ async function main(): Promise<void> {
     }, env.CAUSEWAY_SHUTDOWN_TIMEOUT_MS).unref();
     // Stop accepting, let in-flight requests finish (they are acknowledged only once stored).
     clearInterval(sweep);
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await hub.close(); // ends control streams and polls, which would otherwise hold the server open
+    await closed;
     await pipeline.close();
+    await drift?.close();
     await pool.end();
+    await controlPool.end();
     clearTimeout(deadline);
     log.info("stopped");
     process.exit(0);

@@ -7,7 +7,7 @@ import { normalizeBatch } from "@/collector/normalize/normalize";
 import type { Metrics } from "@/collector/receiver/metrics";
 import { notifyRunsChanged } from "@/collector/store/notify";
 import { StoreQueue } from "@/collector/store/queue";
-import { touchAfterCommit } from "@/collector/store/writer";
+import { touchAfterCommit, type WriteResult } from "@/collector/store/writer";
 
 /**
  * The trace pipeline after decoding: normalize (conventions, redaction, caps) ->
@@ -20,7 +20,14 @@ export type Pipeline = {
   close(): Promise<void>;
 };
 
-export function createPipeline(pool: pg.Pool, env: CollectorEnv, log: Logger, metrics: Metrics): Pipeline {
+/** `afterCommit` learns the runs each committed batch changed (the drift stage); it must return at once. */
+export function createPipeline(
+  pool: pg.Pool,
+  env: CollectorEnv,
+  log: Logger,
+  metrics: Metrics,
+  afterCommit?: (runs: WriteResult["changedRuns"]) => void,
+): Pipeline {
   const normalizeOptions = {
     redact: createRedactor(env.CAUSEWAY_REDACT, env.CAUSEWAY_REDACT_PATTERNS),
     maxValueBytes: env.CAUSEWAY_MAX_VALUE_BYTES,
@@ -37,6 +44,7 @@ export function createPipeline(pool: pg.Pool, env: CollectorEnv, log: Logger, me
       metrics.inc("causeway_collector_spans_duplicate_total", result.duplicates);
       metrics.set("causeway_collector_last_batch_spans", spans);
       metrics.set("causeway_collector_last_commit_ms", Math.round(ms));
+      afterCommit?.(result.changedRuns);
       void touchAfterCommit(pool, result.touched)
         .then(() => notifyRunsChanged(pool, result.changedRuns))
         .catch((error: Error) => log.warn("post-commit bookkeeping failed", { error: error.message }));

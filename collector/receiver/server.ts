@@ -16,6 +16,8 @@ export function createCollectorServer(opts: {
   metrics: Metrics;
   databaseReady: Probe;
   routes?: Record<string, Route>;
+  /** Routes with parameters in the path (the control channel's /v1/control/runs/{runId}/…). */
+  match?: (method: string, path: string) => Route | undefined;
 }): Server {
   const routes: Record<string, Route> = {
     "GET /healthz": async (_req, res) => send(res, 200, { status: "ok" }),
@@ -31,7 +33,7 @@ export function createCollectorServer(opts: {
   };
   return createServer(async (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    const route = routes[`${req.method} ${path}`];
+    const route = routes[`${req.method} ${path}`] ?? opts.match?.(req.method ?? "GET", path ?? "/");
     try {
       if (route) return await route(req, res);
       const known = Object.keys(routes).some((k) => k.endsWith(` ${path}`));

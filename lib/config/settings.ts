@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { parseDriftConfig } from "@/lib/drift/config";
+import { DETECTORS, type DetectorName } from "@/lib/drift/types";
 
 /**
  * Every setting Causeway reads, with its default and meaning, in one table.
@@ -152,6 +154,73 @@ export const settings = {
     schema: z.coerce.number().int().min(1).default(300),
     default: "300",
     doc: "A live run whose root span never ends is ended after this many seconds without new spans.",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: z.string().url().optional(),
+    default: "(unset: the local collector)",
+    doc: "`npm run demo` only: the OTLP/HTTP base URL the demo agents send to (`/v1/traces` is appended).",
+  },
+  OTEL_EXPORTER_OTLP_HEADERS: {
+    schema: z.string().optional(),
+    default: "(unset: the local ingest key)",
+    doc: "`npm run demo` only: the demo agents' exporter headers, `key=value` pairs separated by commas (`authorization=Bearer cwk_…`).",
+  },
+  CAUSEWAY_CONTROL_HEARTBEAT_MS: {
+    schema: z.coerce.number().int().min(100).default(15_000),
+    default: "15000",
+    doc: "How often the collector sends a heartbeat on each agent control stream and renews the client's connected status (a client counts as gone after three missed heartbeats).",
+  },
+  CAUSEWAY_CONTROL_RECHECK_MS: {
+    schema: z.coerce.number().int().min(50).default(1000),
+    default: "1000",
+    doc: "How often the collector re-reads the control state of the runs it streams to, in case a change notification was missed (the longest a command can be late then).",
+  },
+  CAUSEWAY_DRIFT: {
+    schema: z
+      .string()
+      .default("all")
+      .transform((v, ctx) => {
+        const names =
+          v.trim() === "off"
+            ? []
+            : v.trim() === "all"
+              ? [...DETECTORS]
+              : v
+                  .split(",")
+                  .map((x) => x.trim())
+                  .filter(Boolean);
+        const unknown = names.filter((n) => !(DETECTORS as readonly string[]).includes(n));
+        if (unknown.length)
+          ctx.addIssue({ code: "custom", message: `unknown detector ${unknown.join(", ")} (known: ${DETECTORS.join(", ")})` });
+        return names as DetectorName[];
+      }),
+    default: "all",
+    doc: "Drift detectors the collector runs on changed runs: `all`, `off`, or a comma-separated list of loop, error_cascade, policy, new_egress, budget, trajectory.",
+  },
+  CAUSEWAY_DRIFT_DEBOUNCE_MS: {
+    schema: z.coerce.number().int().min(0).default(250),
+    default: "250",
+    doc: "A run that keeps changing is re-evaluated by the drift detectors at most this often (its first change is evaluated at once).",
+  },
+  CAUSEWAY_DRIFT_THRESHOLDS: {
+    schema: z
+      .string()
+      .default("{}")
+      .transform((v, ctx) => {
+        try {
+          return parseDriftConfig(JSON.parse(v));
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+    default: "(built-in, lib/drift/config.ts)",
+    doc: 'Drift thresholds overriding the defaults, as JSON, e.g. `{"loop":{"minRepeats":4},"budget":{"minBaselineRuns":50}}`.',
+  },
+  CAUSEWAY_POLICY_FILE: {
+    schema: z.string().min(1).optional(),
+    default: "(unset: no policies)",
+    doc: "JSON file of agent policies (allowed/denied tools and hosts, forbidden sequences, budgets) checked by the policy drift detector; read at start-up.",
   },
 } satisfies Record<string, { schema: z.ZodType; default: string; doc: string }>;
 

@@ -99,6 +99,21 @@ const ADMIN = {
   operateKey: 403,
   otherProjectKey: 403,
 };
+const OPERATE = { ...ADMIN, operator: 200, operateKey: 200 };
+const accepted = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 200 ? 202 : v]));
+async function freshRun(): Promise<string> {
+  const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+  const id = Array.from({ length: 32 }, () => "0123456789abcdef"[Math.floor(Math.random() * 16)]).join("");
+  await db.run.create({
+    data: { projectId: project.id, id, name: "control", startedAt: new Date(), lastActivityAt: new Date() },
+  });
+  return id;
+}
+async function freshAgent(): Promise<string> {
+  const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+  return (await db.agent.create({ data: { projectId: project.id, serviceName: `agent-${Math.random().toString(36).slice(2)}` } }))
+    .id;
+}
 const created = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 200 ? 201 : v]));
 
 /** Every protected route, method and the status each caller gets. */
@@ -182,6 +197,23 @@ const MATRIX: {
     },
   },
   { mod: "v1/runs/[runId]/context", method: "GET", expect: READ, params: async () => ({ runId: RUN_ID }) },
+  // Live control: reading is "read", commands are "operate" (a fresh run or agent per call, so each is a change: 202).
+  { mod: "v1/runs/[runId]/control", method: "GET", expect: READ, params: async () => ({ runId: RUN_ID }) },
+  {
+    mod: "v1/runs/[runId]/control",
+    method: "POST",
+    expect: accepted(OPERATE),
+    body: () => ({ action: "pause", reason: "access test" }),
+    params: async () => ({ runId: await freshRun() }),
+  },
+  { mod: "v1/agents/[agentId]/control", method: "GET", expect: READ, params: async () => ({ agentId: await freshAgent() }) },
+  {
+    mod: "v1/agents/[agentId]/control",
+    method: "POST",
+    expect: accepted(OPERATE),
+    body: () => ({ action: "pause" }),
+    params: async () => ({ agentId: await freshAgent() }),
+  },
 ];
 const PUBLIC = new Set(["GET health", "POST auth/sign-in", "POST auth/sign-out", "POST auth/setup"]);
 

@@ -1,0 +1,88 @@
+import type pg from "pg";
+import type { DriftStep } from "@/lib/drift/types";
+import type { RunRef } from "@/lib/live/channels";
+
+/**
+ * What an evaluation reads about one run: the run row (status, agent) and its steps
+ * as DriftSteps — one query, keyed by (project, run) like every span query. Bodies stay
+ * in the database: tool results arrive as digests, long arguments too, so a run with
+ * big tool outputs costs the detectors kilobytes, not megabytes.
+ */
+export type Queryable = Pick<pg.Pool, "query">;
+
+export type RunFacts = { live: boolean; serviceName: string | null; driftCount: number };
+
+export async function loadRun(db: Queryable, run: RunRef): Promise<RunFacts | null> {
+  const { rows } = await db.query<{ status: string; service_name: string | null; drift_count: number }>(
+    `SELECT r.status::text AS status, a.service_name, r.drift_count
+     FROM runs r LEFT JOIN agents a ON a.id = r.agent_id
+     WHERE r.project_id = $1 AND r.id = $2`,
+    [run.projectId, run.runId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  // A paused run will go on: like a live one, it is a prefix of what it will do.
+  return { live: row.status === "live" || row.status === "paused", serviceName: row.service_name, driftCount: row.drift_count };
+}
+
+/** Arguments up to this size travel as text (to be normalized and shown); longer ones as a digest. */
+const MAX_ARGUMENT_BYTES = 4096;
+
+type StepRowDb = {
+  span_id: string;
+  parent_span_id: string | null;
+  kind: DriftStep["kind"];
+  name: string;
+  status: DriftStep["status"];
+  status_message: string | null;
+  tool_name: string | null;
+  tool_arguments: string | null;
+  result_digest: string | null;
+  input_tokens: number | null;
+  total_tokens: number | null;
+  context_bytes: string | null;
+  output_hashes: string[] | null;
+  egress_target: string | null;
+};
+
+const STEPS = `
+  SELECT s.span_id, s.parent_span_id, s.kind::text AS kind, s.name, s.status::text AS status, s.status_message,
+    CASE WHEN s.kind = 'tool' THEN COALESCE(s.tool_name, s.name) END AS tool_name,
+    CASE WHEN s.kind = 'tool' THEN
+      CASE WHEN octet_length(p.input) <= ${MAX_ARGUMENT_BYTES} THEN p.input ELSE 'md5:' || md5(p.input) END
+    END AS tool_arguments,
+    CASE WHEN s.kind = 'tool' THEN md5(p.output) END AS result_digest,
+    s.input_tokens, s.total_tokens,
+    -- Bytes of context only where tokens are missing: summing message sizes is the one costly column.
+    CASE WHEN s.kind = 'llm' AND s.input_tokens IS NULL AND cardinality(s.context_hashes) > 0 THEN
+      (SELECT sum(m.byte_size) FROM messages m WHERE m.project_id = s.project_id AND m.hash = ANY(s.context_hashes))
+    END AS context_bytes,
+    CASE WHEN s.kind = 'llm' THEN s.output_hashes END AS output_hashes,
+    CASE WHEN s.span_kind = 3 THEN COALESCE(s.attributes->>'url.full', s.attributes->>'http.url',
+      s.attributes->>'server.address', s.attributes->>'net.peer.name', s.attributes->>'http.host') END AS egress_target
+  FROM steps s
+  LEFT JOIN step_payloads p ON p.project_id = s.project_id AND p.run_id = s.run_id AND p.span_id = s.span_id
+  WHERE s.project_id = $1 AND s.run_id = $2
+  -- The run view's order (lib/server/repositories/run-detail.ts), so "step N" means the same step there.
+  ORDER BY s.start_ns, s.span_id`;
+
+export async function loadSteps(db: Queryable, run: RunRef): Promise<DriftStep[]> {
+  const { rows } = await db.query<StepRowDb>(STEPS, [run.projectId, run.runId]);
+  return rows.map((r, i) => ({
+    spanId: r.span_id,
+    parentSpanId: r.parent_span_id,
+    index: i + 1,
+    kind: r.kind,
+    name: r.name,
+    status: r.status,
+    statusMessage: r.status_message,
+    toolName: r.tool_name,
+    toolArguments: r.tool_arguments,
+    resultDigest: r.result_digest,
+    inputTokens: r.input_tokens,
+    totalTokens: r.total_tokens,
+    contextBytes: r.context_bytes === null ? null : Number(r.context_bytes),
+    outputHashes: r.output_hashes ?? [],
+    egressTarget: r.egress_target,
+  }));
+}
