@@ -126,7 +126,8 @@ test("every model can be written and read back", async () => {
   const run = await db.run.findUniqueOrThrow({
     where: { projectId_id: { projectId: project.id, id: runId } },
     include: {
-      steps: { include: { payload: true } },
+      steps: true,
+      payloads: true,
       edges: true,
       driftPoints: true,
       control: true,
@@ -137,7 +138,7 @@ test("every model can be written and read back", async () => {
   assert.equal(run.totalTokens, 12n);
   assert.equal(run.steps[0]!.startNs, 1_763_700_000_000_000_000n, "nanosecond timestamps survive");
   assert.deepEqual(run.steps[0]!.contextHashes, ["a".repeat(64)]);
-  assert.equal(run.steps[0]!.payload?.outputFullBytes, 99);
+  assert.equal(run.payloads[0]!.outputFullBytes, 99);
   assert.equal(run.edges[0]!.kind, "tool_call");
   assert.equal(run.driftPoints[0]!.severity, "high");
   assert.equal(run.control?.desired, "paused");
