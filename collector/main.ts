@@ -10,6 +10,8 @@ import { endQuietRuns } from "@/collector/store/liveness";
 import { notifyRunsChanged } from "@/collector/store/notify";
 import { DRIFT_METRICS } from "@/collector/drift/metrics";
 import { startDriftStage } from "@/collector/drift/start";
+import { POLICY_METRICS } from "@/collector/policy/enforce";
+import { startPolicies } from "@/collector/policy/start";
 import { createControlAuth } from "@/collector/control/auth";
 import { ControlHub } from "@/collector/control/hub";
 import { controlRoutes } from "@/collector/control/routes";
@@ -24,8 +26,10 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6, connectionTimeoutMillis: 5000 });
   pool.on("error", (error) => log.warn("database connection error", { error: error.message }));
 
-  const metrics = createMetrics({ ...COLLECTOR_METRICS, ...DRIFT_METRICS });
-  const drift = startDriftStage(env, log, metrics);
+  const metrics = createMetrics({ ...COLLECTOR_METRICS, ...DRIFT_METRICS, ...POLICY_METRICS });
+  // Runtime policies: the drift detectors read them, and act on what they raise (pause/kill via live control).
+  const policies = startPolicies(env, log, metrics);
+  const drift = startDriftStage(env, log, metrics, policies.enforcer.onRaised, (projectId) => policies.source.get(projectId));
   const pipeline = createPipeline(pool, env, log, metrics, (runs) => drift?.runsChanged(runs));
   metrics.observe("causeway_collector_spans_queued", pipeline.queued);
   const deps = {
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
     await closed;
     await pipeline.close();
     await drift?.close();
+    await policies.close();
     await pool.end();
     await controlPool.end();
     clearTimeout(deadline);

@@ -8,6 +8,9 @@ import { knownHostsBefore } from "@/collector/drift/egress-hosts";
 import { loadRun, loadSteps, type Queryable } from "@/collector/drift/load";
 import { saveFindings, type SaveResult } from "@/collector/drift/write";
 
+/** Fixed policies, or a project's policies looked up per evaluation (runtime policies: collector/policy/source.ts). */
+export type DriftPolicies = PolicySet | null | ((projectId: string) => Promise<PolicySet["agents"] | null>);
+
 /**
  * One evaluation of one run: load its steps (and only the context the enabled
  * detectors read), run the detectors, store the findings. Stateless: the database is
@@ -17,7 +20,7 @@ export type EvaluatorDeps = {
   db: Queryable;
   config: DriftConfig;
   detectors: readonly Detector[];
-  policies: PolicySet | null;
+  policies: DriftPolicies;
   baselines: BaselineCache;
 };
 
@@ -47,8 +50,14 @@ export async function evaluateRun(deps: EvaluatorDeps, run: RunRef): Promise<Eva
     knownHosts = history >= deps.config.egress.minBaselineRuns ? known : null;
   }
 
+  let policies = typeof deps.policies === "function" ? null : deps.policies;
+  if (typeof deps.policies === "function" && needs.has("policy")) {
+    const agents = await deps.policies(run.projectId);
+    policies = agents ? { agents } : null;
+  }
+
   const findings = detectDrift(
-    { runId: run.runId, live: facts.live, steps, policy: policyFor(deps.policies, service), baseline, knownHosts },
+    { runId: run.runId, live: facts.live, steps, policy: policyFor(policies, service), baseline, knownHosts },
     deps.config,
     deps.detectors,
   );

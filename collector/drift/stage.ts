@@ -1,12 +1,11 @@
 import type pg from "pg";
 import type { DriftConfig } from "@/lib/drift/config";
-import type { PolicySet } from "@/lib/drift/policy-schema";
 import type { Detector } from "@/lib/drift/registry";
 import type { DriftFinding } from "@/lib/drift/types";
 import type { RunRef } from "@/lib/live/channels";
 import type { Logger } from "@/lib/log";
 import { BaselineCache } from "@/collector/drift/baselines";
-import { evaluateRun } from "@/collector/drift/evaluate";
+import { evaluateRun, type DriftPolicies } from "@/collector/drift/evaluate";
 import { DriftScheduler } from "@/collector/drift/scheduler";
 import type { Metrics } from "@/collector/receiver/metrics";
 import { notifyRunsChanged } from "@/collector/store/notify";
@@ -25,7 +24,7 @@ export type RaisedDrift = { run: RunRef; serviceName: string | null; live: boole
 export type DriftStageOptions = {
   config: DriftConfig;
   detectors: readonly Detector[];
-  policies: PolicySet | null;
+  policies: DriftPolicies;
   debounceMs: number;
   log: Logger;
   metrics?: Metrics;

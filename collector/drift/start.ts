@@ -3,6 +3,7 @@ import { DETECTOR_LIST } from "@/lib/drift/registry";
 import type { Logger } from "@/lib/log";
 import type { CollectorEnv } from "@/collector/env";
 import { loadPolicyFile } from "@/collector/drift/policies";
+import type { DriftPolicies } from "@/collector/drift/evaluate";
 import { createDriftStage, type DriftStage, type RaisedDrift } from "@/collector/drift/stage";
 import type { Metrics } from "@/collector/receiver/metrics";
 
@@ -16,10 +17,12 @@ export function startDriftStage(
   log: Logger,
   metrics: Metrics,
   onRaised?: (event: RaisedDrift) => void,
+  policies?: DriftPolicies,
 ): DriftStage | null {
   const detectors = DETECTOR_LIST.filter((d) => env.CAUSEWAY_DRIFT.includes(d.name));
   if (detectors.length === 0) return null;
-  const policies = loadPolicyFile(env.CAUSEWAY_POLICY_FILE);
+  // Runtime policies (collector/policy) pass their per-project lookup; otherwise the file alone.
+  policies ??= loadPolicyFile(env.CAUSEWAY_POLICY_FILE);
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000 });
   pool.on("error", (error) => log.warn("drift database connection error", { error: error.message }));
   const stage = createDriftStage(pool, {

@@ -15,6 +15,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         </Link>
         <nav aria-label="Main" className="flex-1 space-y-0.5 px-2">
           <NavLink href="/runs">Runs</NavLink>
+          <NavLink href="/settings/policies">Policies</NavLink>
           {user.isAdmin && (
             <>
               <p className="px-3 pt-5 pb-1 text-[11px] font-medium uppercase tracking-wide text-zinc-400">Settings</p>

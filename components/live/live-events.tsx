@@ -6,11 +6,15 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from "
 /**
  * One Server-Sent Events connection per tab (GET /api/v1/events). A "runs" event
  * invalidates the run list and the changed runs' queries, coalesced so a busy
- * collector cannot cause a refetch storm. `live` tells views whether to keep
- * polling as a fallback (stream down, or the server's notifications down).
+ * collector cannot cause a refetch storm. A "control" event refreshes the control
+ * views of the runs and agents it names (and the runs' status, which follows what the
+ * agent applied) after a shorter wait: a person who just pressed Kill is watching.
+ * `live` tells views whether to keep polling as a fallback (stream down, or the
+ * server's notifications down).
  */
 const LiveContext = createContext(false);
 const COALESCE_MS = 400;
+const CONTROL_COALESCE_MS = 100;
 
 export function LiveEventsProvider({ project = "default", children }: { project?: string; children: ReactNode }) {
   const client = useQueryClient();
@@ -30,11 +34,35 @@ export function LiveEventsProvider({ project = "default", children }: { project?
       for (const id of (JSON.parse(e.data) as { runIds: string[] }).runIds) pending.add(id);
       timer ??= setTimeout(flush, COALESCE_MS);
     });
+    const controlRuns = new Set<string>();
+    const controlAgents = new Set<string>();
+    let controlTimer: ReturnType<typeof setTimeout> | null = null;
+    const flushControl = () => {
+      controlTimer = null;
+      for (const runId of controlRuns) {
+        void client.invalidateQueries({ queryKey: ["run-control", project, runId] });
+        pending.add(runId);
+      }
+      // An agent command changes the state of every run bound to the agent, and a run's client coming or
+      // going changes its agent's count of connected runs; only the views on screen refetch.
+      if (controlAgents.size) void client.invalidateQueries({ queryKey: ["run-control", project] });
+      void client.invalidateQueries({ queryKey: ["agent-control", project] });
+      if (controlRuns.size) timer ??= setTimeout(flush, 0);
+      controlRuns.clear();
+      controlAgents.clear();
+    };
+    source.addEventListener("control", (e) => {
+      const c = JSON.parse(e.data) as { runIds: string[]; agentIds: string[] };
+      for (const id of c.runIds) controlRuns.add(id);
+      for (const id of c.agentIds) controlAgents.add(id);
+      controlTimer ??= setTimeout(flushControl, CONTROL_COALESCE_MS);
+    });
     source.addEventListener("status", (e) => setLive((JSON.parse(e.data) as { live: boolean }).live));
     source.onerror = () => setLive(false);
     return () => {
       source.close();
       if (timer) clearTimeout(timer);
+      if (controlTimer) clearTimeout(controlTimer);
     };
   }, [client, project]);
 

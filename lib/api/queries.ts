@@ -1,8 +1,14 @@
 import { queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
 import { api } from "@/lib/api/client";
-import { apiKeyView, runDetail, runPage, userView } from "@/lib/api/schemas";
+import { apiKeyView, role, runDetail, runPage, userView } from "@/lib/api/schemas";
+import { agentControl, runControl } from "@/lib/api/control-schemas";
 import { contextSeries, stepDetail } from "@/lib/api/step-schemas";
+import { policyList } from "@/lib/api/policy-schemas";
+import { runDrift } from "@/lib/api/drift-schemas";
+
+/** GET /api/v1/me, as far as the UI needs it (API keys carry scopes, not a role). */
+const meView = z.object({ principal: z.object({ kind: z.enum(["user", "api_key", "admin_token"]), role: role.optional() }) });
 
 /** TanStack Query options per resource, so keys and fetchers are defined once. */
 export const queries = {
@@ -33,6 +39,36 @@ export const queries = {
     queryOptions({
       queryKey: ["api-keys", project],
       queryFn: () => api(z.object({ apiKeys: z.array(apiKeyView) }), `/api/v1/api-keys?project=${encodeURIComponent(project)}`),
+    }),
+  /** A run's control state (desired, versions, client presence) and its command history. */
+  runControl: (runId: string, project = "default") =>
+    queryOptions({
+      queryKey: ["run-control", project, runId],
+      queryFn: () => api(runControl, `/api/v1/runs/${runId}/control?project=${encodeURIComponent(project)}`),
+    }),
+  agentControl: (agentId: string, project = "default") =>
+    queryOptions({
+      queryKey: ["agent-control", project, agentId],
+      queryFn: () => api(agentControl, `/api/v1/agents/${agentId}/control?project=${encodeURIComponent(project)}`),
+    }),
+  /** Who is signed in, so views offer only what their role allows (the API checks again). */
+  me: () =>
+    queryOptions({
+      queryKey: ["me"],
+      queryFn: () => api(meView, "/api/v1/me"),
+      staleTime: 5 * 60_000,
+    }),
+  /** Runtime policies of a project, and the agents seen so far. */
+  policies: (project = "default") =>
+    queryOptions({
+      queryKey: ["policies", project],
+      queryFn: () => api(policyList, `/api/v1/policies?project=${encodeURIComponent(project)}`),
+    }),
+  /** A run's drift points with evidence; `version` changes when the run's drift points do. */
+  runDrift: (runId: string, project = "default", version = "") =>
+    queryOptions({
+      queryKey: ["run-drift", project, runId, version],
+      queryFn: () => api(runDrift, `/api/v1/runs/${runId}/drift?project=${encodeURIComponent(project)}`),
     }),
 };
 

@@ -214,7 +214,25 @@ const MATRIX: {
     body: () => ({ action: "pause" }),
     params: async () => ({ agentId: await freshAgent() }),
   },
+  // Runtime policies: reading is "read", writing is "operate" (a fresh agent per call: PUT creates, DELETE finds one).
+  { mod: "v1/policies", method: "GET", expect: READ },
+  { mod: "v1/policies/[agent]", method: "GET", expect: READ, params: async () => ({ agent: await freshPolicy() }) },
+  {
+    mod: "v1/policies/[agent]",
+    method: "PUT",
+    expect: created(OPERATE),
+    body: () => ({ allowTools: ["lookup_*"], actions: [{ detector: "loop", minSeverity: "high", action: "pause" }] }),
+    params: async () => ({ agent: `bot-${Math.random().toString(36).slice(2)}` }),
+  },
+  { mod: "v1/policies/[agent]", method: "DELETE", expect: OPERATE, params: async () => ({ agent: await freshPolicy() }) },
+  { mod: "v1/runs/[runId]/drift", method: "GET", expect: READ, params: async () => ({ runId: RUN_ID }) },
 ];
+async function freshPolicy(): Promise<string> {
+  const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+  const agent = `bot-${Math.random().toString(36).slice(2)}`;
+  await db.agentPolicy.create({ data: { projectId: project.id, agent, policy: { severity: "high", actions: [] } } });
+  return agent;
+}
 const PUBLIC = new Set(["GET health", "POST auth/sign-in", "POST auth/sign-out", "POST auth/setup"]);
 
 test("the access matrix covers every API route and method", async () => {

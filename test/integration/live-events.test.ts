@@ -91,3 +91,28 @@ test("a run's committed spans reach an open event stream within a second", async
     await stream.close();
   }
 });
+
+test("a control command on a run reaches an open event stream as a control event", async () => {
+  const { GET } = await import("@/app/api/v1/events/route");
+  const { POST } = await import("@/app/api/v1/runs/[runId]/control/route");
+  const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+  const operateKey = (await createApiKey(db, { projectId: project.id, name: "operate", scopes: ["read", "operate"] })).key;
+  const { traceId } = await runGenAiAgent({ endpoint: collector.url, headers: { authorization: `Bearer ${ingestKey}` } });
+  const res = await GET(new Request("http://localhost:3000/api/v1/events", { headers: { authorization: `Bearer ${readKey}` } }));
+  const stream = new EventReader(res);
+  try {
+    await stream.waitFor((name, data) => name === "status" && (data as { live: boolean }).live, 5_000);
+    const command = await POST(
+      new Request(`http://localhost:3000/api/v1/runs/${traceId}/control`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${operateKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ action: "pause" }),
+      }),
+      { params: Promise.resolve({ runId: traceId }) },
+    );
+    assert.equal(command.status, 202);
+    await stream.waitFor((name, data) => name === "control" && (data as { runIds: string[] }).runIds.includes(traceId), 1_000);
+  } finally {
+    await stream.close();
+  }
+});

@@ -15,6 +15,10 @@ import { ConnectedStepDetail } from "@/components/step/connected-step-detail";
 import { ConnectedContextSizeChart } from "@/components/context/connected-context-size-chart";
 import { StepLinks } from "@/components/run/step-links";
 import { DecisionGraph } from "@/components/run-graph/decision-graph";
+import { ConnectedRunControl } from "@/components/control/connected-run-control";
+import { useControlMarks } from "@/components/control/use-control";
+import { ConnectedDriftPanel } from "@/components/drift/connected-drift-panel";
+import { DriftCountBadge, maxDriftSeverity } from "@/components/drift/drift-badge";
 
 type Props = { runId: string; project: string; initialStep: string | null };
 
@@ -33,6 +37,7 @@ export function ConnectedRun({ runId, project, initialStep }: Props) {
   const rows = useMemo(() => (detail ? buildWaterfall(detail) : []), [detail]);
   const drifted = useMemo(() => new Set(detail?.driftPoints.map((d) => d.spanId)), [detail]);
   const replay = useReplay(order, drifted, initialStep);
+  const controlMarks = useControlMarks(runId, project);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const toggleExpand = useCallback(
     (id: string) =>
@@ -57,6 +62,7 @@ export function ConnectedRun({ runId, project, initialStep }: Props) {
   return (
     <div data-run-ready="true">
       <RunHeader run={detail.run} />
+      <ConnectedRunControl runId={runId} project={project} run={detail.run} steps={detail.steps} onSelectStep={replay.select} />
       <div className="mb-3">
         <ReplayBar
           position={replay.position}
@@ -86,8 +92,33 @@ export function ConnectedRun({ runId, project, initialStep }: Props) {
       </div>
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_minmax(26rem,38%)]">
         <div className="min-w-0 space-y-4">
+          {detail.driftPoints.length > 0 && (
+            <Card
+              title={
+                <span className="flex items-center gap-2">
+                  Drift
+                  <DriftCountBadge count={detail.driftPoints.length} severity={maxDriftSeverity(detail.driftPoints)} />
+                </span>
+              }
+            >
+              <ConnectedDriftPanel
+                runId={runId}
+                project={project}
+                driftPoints={detail.driftPoints}
+                steps={detail.steps}
+                selectedSpanId={replay.selected}
+                onSelect={replay.select}
+              />
+            </Card>
+          )}
           <Card title={`Timeline (${detail.steps.length.toLocaleString("en-US")} steps)`}>
-            <Timeline rows={rows} selectedSpanId={replay.selected} onSelect={replay.select} drifted={drifted} />
+            <Timeline
+              rows={rows}
+              selectedSpanId={replay.selected}
+              onSelect={replay.select}
+              drifted={drifted}
+              marks={controlMarks}
+            />
           </Card>
           {detail.run.llmCallCount > 0 && (
             <Card title="Context size per model call">

@@ -1,5 +1,6 @@
 import { withAuth } from "@/lib/server/api/handler";
 import { RUNS_CHANNEL, parseRunsChanged } from "@/lib/live/channels";
+import { CONTROL_CHANNEL, parseControlNotice } from "@/lib/control/channel";
 import { notifications } from "@/lib/server/live/notifications";
 
 export const dynamic = "force-dynamic";
@@ -9,6 +10,7 @@ const HEARTBEAT_MS = 15_000;
 /**
  * GET /api/v1/events: Server-Sent Events for live views of one project.
  *   event: runs    data: {"runIds": [...]}   runs whose spans were just committed
+ *   event: control data: {"runIds": [...], "agentIds": [...]}   control state, delivery or client presence changed
  *   event: status  data: {"live": bool}      whether notifications flow (false: poll)
  * Browsers reconnect by themselves; a reconnect refetches, so no event ids are needed.
  */
@@ -36,10 +38,19 @@ export const GET = withAuth("read", async ({ req, project }) => {
         },
         (live) => event("status", { live }),
       );
+      const unsubscribeControl = hub.subscribe(CONTROL_CHANNEL, (payload) => {
+        const notice = parseControlNotice(payload);
+        if (!notice || notice.projectId !== project.id) return;
+        event(
+          "control",
+          notice.runId !== undefined ? { runIds: [notice.runId], agentIds: [] } : { runIds: [], agentIds: [notice.agentId] },
+        );
+      });
       const heartbeat = setInterval(() => send(": heartbeat\n\n"), HEARTBEAT_MS);
       cleanup = () => {
         clearInterval(heartbeat);
         unsubscribe();
+        unsubscribeControl();
         req.signal.removeEventListener("abort", cleanup);
       };
       req.signal.addEventListener("abort", cleanup);
