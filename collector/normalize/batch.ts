@@ -24,6 +24,11 @@ export type StepRow = {
   totalTokens: number | null;
   contextHashes: string[];
   outputHashes: string[];
+  /** Causal facts (collector/normalize/facts.ts): decided calls ("" = no id) and tool results in context. */
+  callIds: string[];
+  callNames: string[];
+  toolResultIds: string[];
+  handoffTo: string | null;
   /** JSON text of the remaining attributes (plus causeway.* annotations). */
   attributes: string;
   events: string;

@@ -5,6 +5,7 @@ import { createCleaner, messageHash, type Cleaner } from "@/lib/ingest/clean";
 import type { Redactor } from "@/lib/ingest/redact";
 import type { Span } from "@/lib/otlp/types";
 import { agentKey, type AgentRow, type IngestBatch, type MessageRow, type StepRow } from "@/collector/normalize/batch";
+import { stepFacts, type StoredMessage } from "@/collector/normalize/facts";
 
 /**
  * Normalize stage: decoded spans -> rows. Each span goes through its convention
@@ -28,8 +29,8 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
   const clean = createCleaner(opts.redact, opts.maxValueBytes);
   const agent = agentOf(span, batch, clean);
 
-  const contextHashes = (n.inputMessages ?? []).map((m, i) => storeMessage(m, `input_messages[${i}]`, batch, clean));
-  const outputHashes = (n.outputMessages ?? []).map((m, i) => storeMessage(m, `output_messages[${i}]`, batch, clean));
+  const context = (n.inputMessages ?? []).map((m, i) => storeMessage(m, `input_messages[${i}]`, batch, clean));
+  const produced = (n.outputMessages ?? []).map((m, i) => storeMessage(m, `output_messages[${i}]`, batch, clean));
   const input = bodyOf(n, "input", clean);
   const output = bodyOf(n, "output", clean);
 
@@ -40,7 +41,8 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
   if (n.tools?.length) attributes["causeway.tools"] = clean.value(n.tools, "tools");
   if (n.parameters) attributes["causeway.parameters"] = clean.value(n.parameters, "parameters");
   if (n.finishReason) attributes["causeway.finish_reason"] = clean.text(n.finishReason, "finish_reason");
-  if (n.handoffTo) attributes["causeway.handoff_to"] = clean.text(n.handoffTo, "handoff_to");
+  const handoffTo = (n.handoffTo && clean.text(n.handoffTo, "handoff_to")) || null;
+  if (handoffTo) attributes["causeway.handoff_to"] = handoffTo;
   const events = span.events.map((e, i) => ({
     name: clean.text(e.name, `events[${i}].name`),
     timeNs: e.timeNs.toString(),
@@ -78,8 +80,10 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
     inputTokens: n.inputTokens ?? null,
     outputTokens: n.outputTokens ?? null,
     totalTokens: totalTokens !== undefined && totalTokens <= INT32_MAX ? totalTokens : null,
-    contextHashes,
-    outputHashes,
+    contextHashes: context.map((m) => m.hash),
+    outputHashes: produced.map((m) => m.hash),
+    ...stepFacts(context, produced),
+    handoffTo,
     attributes: JSON.stringify(attributes),
     events: JSON.stringify(events),
     links: JSON.stringify(links),
@@ -122,8 +126,8 @@ function bodyOf(n: NormalizedStep, which: "input" | "output", clean: Cleaner): {
   return { text, fullBytes: clean.truncated.length > before ? clean.truncated.at(-1)!.bytes : null };
 }
 
-/** Stores a message once per content hash; returns its hash for the step's ordered context. */
-function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: Cleaner): string {
+/** Stores a message once per content hash; returns its hash (for the step's ordered context) and its cleaned ids. */
+function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: Cleaner): StoredMessage & { hash: string } {
   const before = clean.truncated.length;
   const body: Record<string, unknown> = {
     role: clean.text(m.role, `${path}.role`),
@@ -150,7 +154,12 @@ function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: C
     };
     batch.messages.set(hash, row);
   }
-  return hash;
+  return {
+    hash,
+    role: body.role as string,
+    toolCalls: body.tool_calls as StoredMessage["toolCalls"],
+    toolCallId: body.tool_call_id as string | undefined,
+  };
 }
 
 /**

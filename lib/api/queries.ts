@@ -1,9 +1,11 @@
 import { queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
 import { api } from "@/lib/api/client";
-import { apiKeyView, role, runDetail, runPage, userView } from "@/lib/api/schemas";
+import { apiKeyView, role, runPage, userView } from "@/lib/api/schemas";
+import { runDetailResponse } from "@/lib/api/run-detail-wire";
 import { agentControl, runControl } from "@/lib/api/control-schemas";
 import { contextSeries, stepDetail } from "@/lib/api/step-schemas";
+import { searchPage, suggestResponse } from "@/lib/api/search-schemas";
 import { policyList } from "@/lib/api/policy-schemas";
 import { runDrift } from "@/lib/api/drift-schemas";
 
@@ -20,7 +22,7 @@ export const queries = {
   run: (runId: string, project = "default") =>
     queryOptions({
       queryKey: ["run", project, runId],
-      queryFn: () => api(runDetail, `/api/v1/runs/${runId}?project=${encodeURIComponent(project)}`),
+      queryFn: () => api(runDetailResponse, `/api/v1/runs/${runId}?project=${encodeURIComponent(project)}`),
     }),
   /** One step's bodies and context diff; a stored step does not change, so it stays fresh for a while. */
   step: (runId: string, spanId: string, project = "default") =>
@@ -69,6 +71,23 @@ export const queries = {
     queryOptions({
       queryKey: ["run-drift", project, runId, version],
       queryFn: () => api(runDrift, `/api/v1/runs/${runId}/drift?project=${encodeURIComponent(project)}`),
+    }),
+  /** Drift search: a page of moments for a query (GET /api/v1/search). */
+  search: (params: { project: string; q: string; cursor?: string }) =>
+    queryOptions({
+      queryKey: ["search", params],
+      queryFn: () => api(searchPage, `/api/v1/search?${new URLSearchParams(stripEmpty(params))}`),
+    }),
+  /** Autocomplete at the caret (GET /api/v1/search/suggest); known values change slowly. */
+  searchSuggest: (params: { project: string; q: string; cursor: number }) =>
+    queryOptions({
+      queryKey: ["search-suggest", params],
+      queryFn: () =>
+        api(
+          suggestResponse,
+          `/api/v1/search/suggest?${new URLSearchParams({ ...stripEmpty({ project: params.project, q: params.q }), cursor: String(params.cursor) })}`,
+        ),
+      staleTime: 30_000,
     }),
 };
 

@@ -28,6 +28,8 @@ export const runSummary = z.object({
 export type RunSummary = z.infer<typeof runSummary>;
 
 export const STEP_KINDS = ["llm", "tool", "agent", "retrieval", "guardrail", "chain", "other"] as const;
+export const STEP_STATUSES = ["unset", "ok", "error"] as const;
+export const CAUSAL_EDGE_KINDS = ["tool_call", "tool_result", "handoff"] as const;
 
 /** A step as the run view needs it: no bodies (those load when a step is opened). Times are ns since the epoch, as strings. */
 export const stepSummary = z.object({
@@ -36,7 +38,7 @@ export const stepSummary = z.object({
   kind: z.enum(STEP_KINDS),
   name: z.string(),
   family: z.string(),
-  status: z.enum(["unset", "ok", "error"]),
+  status: z.enum(STEP_STATUSES),
   statusMessage: z.string().nullable(),
   startNs: z.string(),
   endNs: z.string().nullable(),
@@ -55,7 +57,7 @@ export type StepSummary = z.infer<typeof stepSummary>;
 export const causalEdge = z.object({
   from: z.string(),
   to: z.string(),
-  kind: z.enum(["tool_call", "tool_result", "handoff"]),
+  kind: z.enum(CAUSAL_EDGE_KINDS),
   via: z.string().nullable(),
 });
 
@@ -69,6 +71,10 @@ export const driftPoint = z.object({
   createdAt: z.string(),
 });
 
+/**
+ * What the run view works with. On the wire (GET /api/v1/runs/{runId}) it travels in
+ * columns: lib/api/run-detail-wire.ts (`runDetailResponse` validates and decodes).
+ */
 export const runDetail = z.object({
   run: runSummary,
   steps: z.array(stepSummary),

@@ -226,6 +226,9 @@ const MATRIX: {
   },
   { mod: "v1/policies/[agent]", method: "DELETE", expect: OPERATE, params: async () => ({ agent: await freshPolicy() }) },
   { mod: "v1/runs/[runId]/drift", method: "GET", expect: READ, params: async () => ({ runId: RUN_ID }) },
+  // Drift search: an empty query (the newest drift points) and autocomplete at an empty query (the keys).
+  { mod: "v1/search", method: "GET", expect: READ },
+  { mod: "v1/search/suggest", method: "GET", expect: READ },
 ];
 async function freshPolicy(): Promise<string> {
   const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });

@@ -6,7 +6,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import pg from "pg";
 import { contextSeries, stepDetail, type StepDetail } from "@/lib/api/step-schemas";
-import { runDetail } from "@/lib/api/schemas";
+import { runDetailResponse } from "@/lib/api/run-detail-wire";
 import { createApiKey } from "@/lib/server/repositories/api-keys";
 import { createPrisma, type Db } from "@/lib/server/db/prisma";
 import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
@@ -69,7 +69,7 @@ async function step(runId: string, spanId: string): Promise<StepDetail> {
 async function stepsOf(runId: string) {
   const res = await get(routes.run, { runId });
   assert.equal(res.status, 200);
-  return runDetail.parse(await res.json()).steps;
+  return runDetailResponse.parse(await res.json()).steps;
 }
 
 // ---- a two-agent run: planner decides, a tool returns a large report, a writer sub-agent runs, planner again ----
@@ -321,7 +321,7 @@ describe("a real agent run through the collector", () => {
     const text = await res.text();
     for (const body of ["You are a planner", QUESTION, "Line 1: revenue", "Revenue grew", '"temperature"'])
       assert.ok(!text.includes(body), `run detail leaks ${body}`);
-    const steps = runDetail.parse(JSON.parse(text)).steps;
+    const steps = runDetailResponse.parse(JSON.parse(text)).steps;
     for (const s of steps) for (const k of ["inputMessages", "input", "output", "attributes", "events"]) assert.ok(!(k in s));
   });
 
