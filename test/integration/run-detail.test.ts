@@ -191,7 +191,8 @@ test("the migration's backfill derives the same facts from stored messages as in
   assert.ok(stored.some((r) => r.call_ids.length > 0) && stored.some((r) => r.tool_result_ids.length > 0));
 
   const migration = await readFile(path.join(MIGRATIONS_DIR, "20261121070000_step_facts", "migration.sql"), "utf8");
-  const backfill = migration.slice(migration.indexOf("WITH results AS"));
+  const backfill = migration.slice(migration.indexOf('UPDATE "steps"'));
+  assert.match(backfill, /^UPDATE "steps" s SET/, "the migration's backfill statement");
   await sql.query(
     `UPDATE steps SET context_count = 0, call_ids = '{}', call_names = '{}', tool_result_ids = '{}', handoff_to = NULL`,
   );
