@@ -62,7 +62,7 @@ async function main() {
         CAUSEWAY_INGEST_KEY: INGEST_KEY,
         CAUSEWAY_LOG_LEVEL: "warn",
       },
-      stdio: ["ignore", "ignore", "inherit"],
+      stdio: ["ignore", "inherit", "inherit"],
     });
     await waitFor(`${web}/api/health`, 600_000);
     await waitFor(`${collector}/healthz`, 60_000);
