@@ -2,7 +2,7 @@ import type pg from "pg";
 
 /**
  * Seed data for `npm run bench:search`: N runs of 10 steps (a root agent step, five model calls
- * and four tool calls), a message corpus of ~360k distinct messages the model calls share by
+ * and four tool calls), a message corpus of ~378k distinct messages the model calls share by
  * content hash as the collector stores them, and drift points on ~21% of runs — all with
  * set-based INSERT … SELECT generate_series, straight into the tables.
  *
@@ -198,6 +198,9 @@ const RUN_DRIFT = `
   UPDATE runs r SET drift_count = d.n, max_drift_severity = d.worst
   FROM (SELECT run_id, count(*)::int AS n, max(severity) AS worst FROM drift_points WHERE project_id = $1::uuid GROUP BY run_id) d
   WHERE r.project_id = $1::uuid AND r.id = d.run_id`;
+
+/** The statements, for measurements that load data their own way. */
+export const SEED_SQL = { FUNCTIONS, MESSAGES, RUNS, STEPS } as const;
 
 export type SeedProgress = (msg: string) => void;
 

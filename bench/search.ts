@@ -1,6 +1,6 @@
 /**
  * `npm run bench:search` — drift search latency at scale: 1,000,000 runs, 10,000,000 steps,
- * ~360,000 distinct messages and ~220,000 drift points (bench/search-seed.ts) in a fresh database
+ * ~378,000 distinct messages and ~224,000 drift points (bench/search-seed.ts) in a fresh database
  * on a real Postgres server, then p50/p95 of representative queries through the same repository
  * function the API calls (parse → candidate lookup → one SQL query), and of autocomplete lookups.
  *
