@@ -199,9 +199,6 @@ const RUN_DRIFT = `
   FROM (SELECT run_id, count(*)::int AS n, max(severity) AS worst FROM drift_points WHERE project_id = $1::uuid GROUP BY run_id) d
   WHERE r.project_id = $1::uuid AND r.id = d.run_id`;
 
-/** The statements, for measurements that load data their own way. */
-export const SEED_SQL = { FUNCTIONS, MESSAGES, RUNS, STEPS } as const;
-
 export type SeedProgress = (msg: string) => void;
 
 /** Secondary indexes are dropped during the load and rebuilt after it (as CREATE INDEX does it in bulk). */
