@@ -11,8 +11,9 @@ import { GraphNodeView } from "@/components/run-graph/graph-node";
 import { markPath } from "@/components/run-graph/highlight";
 import { neighbour } from "@/components/run-graph/navigation";
 import { useGraphLayout } from "@/components/run-graph/use-graph-layout";
-import { useZoom, viewSize } from "@/components/run-graph/use-zoom";
-import { fitTransform, initialTransform } from "@/components/run-graph/viewport";
+import { useZoom } from "@/components/run-graph/use-zoom";
+import { fitTransform, initialTransform, type Rect, type Size, type ViewTransform } from "@/components/run-graph/viewport";
+import { CULL_ABOVE, edgesIn, nextWindow, nodesIn, viewRect } from "@/components/run-graph/culling";
 
 export type DecisionGraphProps = {
   detail: RunDetail;
@@ -35,7 +36,8 @@ export type DecisionGraphProps = {
  * The run's causal decision graph (presentational: everything comes in as props).
  * Building is pure (lib/graph/decision-graph.ts) and memoized on detail/expanded;
  * layout runs in a worker for large graphs (use-graph-layout.ts) and never re-runs
- * on selection; pan and zoom bypass React (use-zoom.ts).
+ * on selection; pan and zoom bypass React (use-zoom.ts); a large graph draws only
+ * what is near the view (culling.ts), plus the selected and focused nodes.
  */
 export function DecisionGraph({
   detail,
@@ -49,7 +51,12 @@ export function DecisionGraph({
 }: DecisionGraphProps) {
   const graph = useMemo(() => buildDecisionGraph(detail, { expanded, nodeBudget }), [detail, expanded, nodeBudget]);
   const { placed, pending } = useGraphLayout(graph);
-  const { svg, layer, apply, zoomBy, reveal } = useZoom();
+  const [drawWindow, setDrawWindow] = useState<Rect | null>(null);
+  const onTransform = useCallback(
+    (t: ViewTransform, view: Size) => setDrawWindow((current) => nextWindow(current, viewRect(t, view))),
+    [],
+  );
+  const { svg, layer, apply, zoomBy, reveal, viewSize } = useZoom(onTransform);
   const markerPrefix = `arrow-${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
 
   const selected = placed && selectedSpanId !== null ? (placed.graph.nodeOfSpan.get(selectedSpanId) ?? -1) : -1;
@@ -57,10 +64,28 @@ export function DecisionGraph({
     () => (placed && highlightPath && selected >= 0 ? causalAncestors(placed.graph, placed.graph.nodes[selected]!.id) : null),
     [placed, highlightPath, selected],
   );
-  useEffect(() => markPath(layer.current, path), [layer, path, placed]);
   const [focused, setFocused] = useState<number | null>(null);
   const count = placed?.graph.nodes.length ?? 0;
   const tabStop = focused !== null && focused < count ? focused : selected >= 0 ? selected : 0;
+
+  // What is drawn: everything in a small graph; in a large one what is near the view, plus the
+  // selected node and the keyboard's tab stop (so Tab, arrows and reveal always find them).
+  const cull = count > CULL_ABOVE;
+  const near = useMemo(
+    () => (placed && cull ? (drawWindow ? nodesIn(placed.layout, drawWindow) : []) : null),
+    [placed, cull, drawWindow],
+  );
+  const drawnEdges = useMemo(
+    () => (placed && cull ? (drawWindow ? edgesIn(placed.layout, placed.graph.edges, drawWindow) : []) : null),
+    [placed, cull, drawWindow],
+  );
+  const drawnNodes = useMemo(() => {
+    if (!placed) return [];
+    if (!near) return placed.graph.nodes.map((_, i) => i);
+    const pins = [selected, tabStop].filter((i) => i >= 0 && i < count && !near.includes(i));
+    return pins.length ? [...near, ...new Set(pins)] : near;
+  }, [placed, near, selected, tabStop, count]);
+  useEffect(() => markPath(layer.current, path), [layer, path, drawnNodes, drawnEdges]);
 
   // Callers need not memoize their callbacks: nodes get stable handlers that read the latest ones.
   const handlers = useRef({ onSelect, onToggleExpand });
@@ -72,8 +97,8 @@ export function DecisionGraph({
   useEffect(() => {
     if (!placed || !svg.current || viewedRun.current === detail.run.id) return;
     viewedRun.current = detail.run.id;
-    apply(initialTransform(placed.layout, viewSize(svg.current)), false);
-  }, [placed, detail.run.id, apply, svg]);
+    apply(initialTransform(placed.layout, viewSize()), false);
+  }, [placed, detail.run.id, apply, svg, viewSize]);
 
   const nodeRect = useCallback(
     (i: number) => {
@@ -103,6 +128,7 @@ export function DecisionGraph({
     },
     [placed, reveal, nodeRect],
   );
+  const focusRequest = useRef<number | null>(null);
   const onKey = useCallback(
     (e: KeyboardEvent<SVGGElement>, i: number) => {
       if (e.key === "Enter" || e.key === " ") {
@@ -113,10 +139,21 @@ export function DecisionGraph({
       const to = placed ? neighbour(placed, i, e.key) : null;
       if (to === null) return;
       e.preventDefault();
-      svg.current?.querySelector<SVGGElement>(`[data-node-index="${to}"]`)?.focus({ preventScroll: true });
+      const el = svg.current?.querySelector<SVGGElement>(`[data-node-index="${to}"]`);
+      if (el) el.focus({ preventScroll: true });
+      else {
+        // Not drawn (culled): make it the tab stop, which draws it, and focus it after that render.
+        focusRequest.current = to;
+        setFocused(to);
+      }
     },
     [placed, onActivate, svg],
   );
+  useEffect(() => {
+    if (focusRequest.current === null) return;
+    svg.current?.querySelector<SVGGElement>(`[data-node-index="${focusRequest.current}"]`)?.focus({ preventScroll: true });
+    focusRequest.current = null;
+  });
 
   const layout = placed?.layout;
   return (
@@ -128,23 +165,26 @@ export function DecisionGraph({
           <EdgeMarkers prefix={markerPrefix} />
           <g ref={layer} className="group/graph">
             {placed && <GraphGroups placed={placed} onToggleExpand={(id) => handlers.current.onToggleExpand(id)} />}
-            {placed && <GraphEdges placed={placed} markerPrefix={markerPrefix} />}
-            {placed?.graph.nodes.map((node, i) => (
-              <GraphNodeView
-                key={node.id}
-                node={node}
-                index={i}
-                x={layout!.x[i]!}
-                y={layout!.y[i]!}
-                width={layout!.sizes.nodeWidth}
-                height={layout!.sizes.nodeHeight}
-                selected={i === selected}
-                tabbable={i === tabStop}
-                onActivate={onActivate}
-                onKey={onKey}
-                onFocusNode={onFocusNode}
-              />
-            ))}
+            {placed && <GraphEdges placed={placed} markerPrefix={markerPrefix} only={drawnEdges} />}
+            {drawnNodes.map((i) => {
+              const node = placed!.graph.nodes[i]!;
+              return (
+                <GraphNodeView
+                  key={node.id}
+                  node={node}
+                  index={i}
+                  x={layout!.x[i]!}
+                  y={layout!.y[i]!}
+                  width={layout!.sizes.nodeWidth}
+                  height={layout!.sizes.nodeHeight}
+                  selected={i === selected}
+                  tabbable={i === tabStop}
+                  onActivate={onActivate}
+                  onKey={onKey}
+                  onFocusNode={onFocusNode}
+                />
+              );
+            })}
           </g>
         </svg>
         <p className="pointer-events-none absolute left-3 top-2 text-xs text-zinc-500 dark:text-zinc-400" aria-live="polite">
@@ -161,7 +201,7 @@ export function DecisionGraph({
             variant="secondary"
             className="px-2 py-1 text-xs"
             disabled={!layout}
-            onClick={() => layout && svg.current && apply(fitTransform(layout, viewSize(svg.current)))}
+            onClick={() => layout && apply(fitTransform(layout, viewSize()))}
           >
             Fit to view
           </Button>

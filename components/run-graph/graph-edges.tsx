@@ -34,12 +34,22 @@ export function EdgeMarkers({ prefix }: { prefix: string }) {
  * (`data-from`, `data-to`). Paths are computed once per layout and a selection
  * does not re-render them: highlight.ts marks the path's edges, CSS fades the rest.
  */
-export const GraphEdges = memo(function GraphEdges({ placed, markerPrefix }: { placed: PlacedGraph; markerPrefix: string }) {
+export const GraphEdges = memo(function GraphEdges({
+  placed,
+  markerPrefix,
+  only,
+}: {
+  placed: PlacedGraph;
+  markerPrefix: string;
+  /** Indices of the edges to draw (viewport culling, culling.ts); all when null. */
+  only: readonly number[] | null;
+}) {
   const { graph, layout } = placed;
   const d = useMemo(() => graph.edges.map((e) => edgePath(layout, e.from, e.to)), [graph, layout]);
   return (
     <g fill="none">
-      {graph.edges.map((e, k) => {
+      {(only ?? graph.edges.map((_, k) => k)).map((k) => {
+        const e = graph.edges[k]!;
         const style = EDGE_STYLE[e.kind];
         return (
           <path

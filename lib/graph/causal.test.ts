@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import { buildCausalEdges, type GraphStep } from "@/lib/graph/causal";
 
 let clock = 0n;
@@ -113,4 +114,70 @@ test("a run of 20,000 sequential steps builds without recursion", () => {
   }
   const edges = buildCausalEdges(steps);
   assert.equal(edges.length, 10_000 + 9_999);
+});
+
+/**
+ * The matching by name and order, written the obvious quadratic way: walk back from the last decision
+ * that started before the tool to the nearest one that had ended with an unused call of that name.
+ */
+function naiveNameMatches(steps: GraphStep[]): Map<string, string> {
+  const ordered = [...steps].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+  const decisions = ordered
+    .filter((s) => s.kind === "llm")
+    .map((d) => ({ d, calls: d.decidedCalls.map((c) => ({ ...c, used: false })) }));
+  const matched = new Map<string, string>();
+  for (const tool of ordered.filter((s) => s.kind === "tool")) {
+    for (let i = decisions.length - 1; i >= 0; i--) {
+      const { d, calls } = decisions[i]!;
+      if (d.startNs > tool.startNs || (d.endNs ?? d.startNs) > tool.startNs) continue;
+      const call = calls.find((c) => !c.used && c.name === tool.toolName);
+      if (call) {
+        call.used = true;
+        matched.set(tool.spanId, d.spanId);
+        break;
+      }
+    }
+  }
+  return matched;
+}
+
+test("matching by name and order agrees with the obvious walk-back on random runs (tools without ids)", () => {
+  const names = ["search", "fetch", "book"];
+  const item = fc.oneof(
+    fc.record({
+      kind: fc.constant("llm" as const),
+      calls: fc.array(fc.constantFrom(...names), { maxLength: 3 }),
+      duration: fc.integer({ min: 1, max: 40 }),
+    }),
+    fc.record({ kind: fc.constant("tool" as const), name: fc.constantFrom(...names, "unknown") }),
+  );
+  fc.assert(
+    fc.property(fc.array(item, { maxLength: 60 }), (items) => {
+      const steps = items.map((it, i): GraphStep => {
+        const startNs = BigInt(i * 10);
+        const base = {
+          spanId: `s${i}`,
+          parentSpanId: "root",
+          name: `s${i}`,
+          startNs,
+          toolCallId: null,
+          agentName: null,
+          handoffTo: null,
+          consumedResultIds: [],
+        };
+        return it.kind === "llm"
+          ? {
+              ...base,
+              kind: "llm",
+              endNs: startNs + BigInt(it.duration),
+              toolName: null,
+              decidedCalls: it.calls.map((name) => ({ id: null, name })),
+            }
+          : { ...base, kind: "tool", endNs: startNs + 5n, toolName: it.name, decidedCalls: [] };
+      });
+      const edges = buildCausalEdges(steps).filter((e) => e.kind === "tool_call");
+      assert.deepEqual(new Map(edges.map((e) => [e.to, e.from])), naiveNameMatches(steps));
+    }),
+    { numRuns: 300 },
+  );
 });

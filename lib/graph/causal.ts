@@ -43,9 +43,8 @@ export function buildCausalEdges(steps: GraphStep[]): CausalEdge[] {
   // decision -> tool
   const callOwner = new Map<string, string>(); // tool-call id -> decision span id
   for (const d of decisions) for (const c of d.decidedCalls) if (c.id) callOwner.set(c.id, d.spanId);
-  const unmatched = decisions.map((d) => ({ d, calls: d.decidedCalls.map((c) => ({ ...c, used: false })) }));
   const toolCallIds = new Set(tools.map((t) => t.toolCallId).filter((id) => id !== null));
-  for (const c of unmatched) for (const call of c.calls) if (call.id && toolCallIds.has(call.id)) call.used = true;
+  const freeCalls = new FreeCalls(decisions, (call) => !(call.id && toolCallIds.has(call.id)));
   for (const tool of tools) {
     const owner = tool.toolCallId ? callOwner.get(tool.toolCallId) : undefined;
     if (owner) {
@@ -53,7 +52,7 @@ export function buildCausalEdges(steps: GraphStep[]): CausalEdge[] {
       continue;
     }
     // The decision's own call id (when it had one) still explains the link, and finds the result's consumer.
-    const byName = findByNameAndOrder(unmatched, decisions, tool);
+    const byName = freeCalls.take(tool);
     if (byName) edges.push({ from: byName.decision, to: tool.spanId, kind: "tool_call", via: byName.callId });
   }
 
@@ -82,33 +81,91 @@ export function buildCausalEdges(steps: GraphStep[]): CausalEdge[] {
   }
 
   // handoffs: the handoff step -> the first agent step of the target agent that starts after it
-  const agents = ordered.filter((s) => s.kind === "agent");
+  const agentsByName = new Map<string, GraphStep[]>(); // in start order
+  for (const a of ordered) {
+    if (a.kind !== "agent" || a.agentName === null) continue;
+    const list = agentsByName.get(a.agentName);
+    if (list) list.push(a);
+    else agentsByName.set(a.agentName, [a]);
+  }
   for (const h of ordered) {
     if (!h.handoffTo) continue;
-    const target = agents.find((a) => a.spanId !== h.spanId && a.agentName === h.handoffTo && a.startNs >= h.startNs);
+    const named = agentsByName.get(h.handoffTo) ?? [];
+    let i = firstStartingAtOrAfter(named, h.startNs);
+    if (named[i]?.spanId === h.spanId) i++;
+    const target = named[i];
     if (target) edges.push({ from: h.spanId, to: target.spanId, kind: "handoff", via: h.handoffTo });
   }
   return edges;
 }
 
-function findByNameAndOrder(
-  candidates: { d: GraphStep; calls: { id: string | null; name: string; used: boolean }[] }[],
-  decisions: GraphStep[],
-  tool: GraphStep,
-): { decision: string; callId: string | null } | undefined {
-  if (!tool.toolName) return undefined;
-  // Start from the last decision that started before the tool, then walk back to the nearest with a free call.
-  const from = firstStartingAtOrAfter(decisions, tool.startNs + 1n) - 1;
-  for (let i = from; i >= 0; i--) {
-    const c = candidates[i]!;
-    if ((c.d.endNs ?? c.d.startNs) > tool.startNs) continue;
-    const call = c.calls.find((x) => !x.used && x.name === tool.toolName);
-    if (call) {
-      call.used = true;
-      return { decision: c.d.spanId, callId: call.id };
-    }
+/**
+ * The fallback match by tool name and order: for a tool, the nearest decision that started before it and
+ * ended by its start with an unused call of that name. Calls are listed per name in decision order, and a
+ * "nearest free entry at or before i" pointer (union-find with path halving) skips used ones, so runs where
+ * many tools find no call stay linear instead of walking back over the whole run for each tool.
+ */
+class FreeCalls {
+  /** Per tool name, the free calls in decision order. */
+  private readonly lists = new Map<string, { decision: number; callId: string | null }[]>();
+  /** Per tool name: for entry k, an entry at or before k that may be free (k itself when free); -1 when none. */
+  private readonly next: Map<string, Int32Array>;
+
+  constructor(
+    private readonly decisions: GraphStep[],
+    free: (call: { id: string | null; name: string }) => boolean,
+  ) {
+    decisions.forEach((d, i) => {
+      for (const call of d.decidedCalls) {
+        if (!free(call)) continue;
+        const list = this.lists.get(call.name);
+        const entry = { decision: i, callId: call.id };
+        if (list) list.push(entry);
+        else this.lists.set(call.name, [entry]);
+      }
+    });
+    this.next = new Map([...this.lists].map(([name, list]) => [name, Int32Array.from(list, (_, k) => k)]));
   }
-  return undefined;
+
+  take(tool: GraphStep): { decision: string; callId: string | null } | undefined {
+    if (!tool.toolName) return undefined;
+    const list = this.lists.get(tool.toolName);
+    const next = this.next.get(tool.toolName);
+    if (!list || !next) return undefined;
+    // The last decision that started before the tool, then back to the nearest free call that had ended.
+    const last = firstStartingAtOrAfter(this.decisions, tool.startNs + 1n) - 1;
+    let k = lastEntryAtOrBefore(list, last);
+    for (k = this.find(next, k); k >= 0; k = this.find(next, k - 1)) {
+      const d = this.decisions[list[k]!.decision]!;
+      if ((d.endNs ?? d.startNs) > tool.startNs) continue; // still running when the tool started
+      // Within one decision, its calls are used in the order the model made them.
+      for (let j = this.find(next, k - 1); j >= 0 && list[j]!.decision === list[k]!.decision; j = this.find(next, j - 1)) k = j;
+      next[k] = k - 1; // used
+      return { decision: d.spanId, callId: list[k]!.callId };
+    }
+    return undefined;
+  }
+
+  private find(next: Int32Array, k: number): number {
+    while (k >= 0 && next[k] !== k) {
+      const up = next[k]!;
+      if (up >= 0) next[k] = next[up]!; // path halving
+      k = up;
+    }
+    return k;
+  }
+}
+
+/** Index of the last entry whose decision index is at most `i`; -1 if none. */
+function lastEntryAtOrBefore(list: { decision: number }[], i: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.decision <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 /** Index of the first step (sorted by start) starting at or after `t`; length if none. */
