@@ -61,10 +61,11 @@ export async function getRunDetailWire(db: Db, projectId: string, runId: string)
   const rows = result.rows;
   const wire = new RunDetailWireBuilder(rows[0]?.[7] ?? "0"); // ordered by start
   const graphSteps: GraphStep[] = new Array(rows.length);
-  rows.forEach((r, i) => {
-    const [spanId, parentSpanId, kind, name, family, status, statusMessage, startNs, endNs] = r;
-    const tail = r.slice(9) as StepRowTail;
-    const [agentName, provider, model, toolName, toolCallId, inputTokens, outputTokens, handoffTo, contextSize, facts] = tail;
+  for (let i = 0; i < rows.length; i++) {
+    // Destructured in place (no per-row slices): this loop runs once per step, 100k times for a big run.
+    const [spanId, parentSpanId, kind, name, family, status, statusMessage, startNs, endNs, agentName, provider, model] =
+      rows[i]!;
+    const [, , , , , , , , , , , , toolName, toolCallId, inputTokens, outputTokens, handoffTo, contextSize, facts] = rows[i]!;
     wire.addStep({
       spanId,
       parentSpanId,
@@ -97,10 +98,10 @@ export async function getRunDetailWire(db: Db, projectId: string, runId: string)
       toolCallId,
       agentName,
       handoffTo,
-      decidedCalls: callIds.map((id, k) => ({ id: id || null, name: callNames[k] ?? "" })),
+      decidedCalls: callIds.length ? callIds.map((id, k) => ({ id: id || null, name: callNames[k] ?? "" })) : NO_CALLS,
       consumedResultIds: toolResultIds,
     };
-  });
+  }
   for (const edge of buildCausalEdges(graphSteps)) wire.addEdge(edge);
   return wire.finish(
     run,
@@ -123,3 +124,4 @@ export async function getRunDetail(db: Db, projectId: string, runId: string): Pr
 }
 
 const NO_FACTS: Facts = [[], [], []];
+const NO_CALLS: GraphStep["decidedCalls"] = [];
