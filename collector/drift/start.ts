@@ -2,7 +2,6 @@ import pg from "pg";
 import { DETECTOR_LIST } from "@/lib/drift/registry";
 import type { Logger } from "@/lib/log";
 import type { CollectorEnv } from "@/collector/env";
-import { loadPolicyFile } from "@/collector/drift/policies";
 import type { DriftPolicies } from "@/collector/drift/evaluate";
 import { createDriftStage, type DriftStage, type RaisedDrift } from "@/collector/drift/stage";
 import type { Metrics } from "@/collector/receiver/metrics";
@@ -16,13 +15,12 @@ export function startDriftStage(
   env: CollectorEnv,
   log: Logger,
   metrics: Metrics,
-  onRaised?: (event: RaisedDrift) => void,
-  policies?: DriftPolicies,
+  onRaised: (event: RaisedDrift) => void,
+  /** The runtime policies (collector/policy: the policy file and the ones set in the UI). */
+  policies: DriftPolicies,
 ): DriftStage | null {
   const detectors = DETECTOR_LIST.filter((d) => env.CAUSEWAY_DRIFT.includes(d.name));
   if (detectors.length === 0) return null;
-  // Runtime policies (collector/policy) pass their per-project lookup; otherwise the file alone.
-  policies ??= loadPolicyFile(env.CAUSEWAY_POLICY_FILE);
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2, connectionTimeoutMillis: 5000 });
   pool.on("error", (error) => log.warn("drift database connection error", { error: error.message }));
   const stage = createDriftStage(pool, {
