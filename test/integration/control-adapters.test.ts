@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { AIMessage, HumanMessage } from "@langchain/core/messages";
+import { tool as langChainTool } from "@langchain/core/tools";
+import { FakeListChatModel } from "@langchain/core/utils/testing";
+import { END, MessagesAnnotation, START, StateGraph, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { ToolNode, toolsCondition } from "@langchain/langgraph/prebuilt";
 import { Agent, OpenAIProvider, Runner, setTracingDisabled, tool as agentsTool } from "@openai/agents";
 import { generateText, stepCountIs, tool } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
@@ -8,8 +13,10 @@ import { z } from "zod";
 import {
   aiSdkControl,
   connectControl,
+  controlledNode,
   controlTools,
   isRunKilled,
+  langGraphControl,
   openAiAgentsControl,
   withCheckpoint,
   type ControlClient,
@@ -23,8 +30,9 @@ import { AGENTS, WEATHER } from "@/test/producers/scripts";
 
 /**
  * The framework adapters with the real SDKs, a real collector and commands through the REST
- * API: the Vercel AI SDK (prepareStep + abortSignal, tools wrapped with a checkpoint) and the
- * OpenAI Agents SDK (callModelInputFilter + signal) against scripted models.
+ * API: the Vercel AI SDK (prepareStep + abortSignal, tools wrapped with a checkpoint), the
+ * OpenAI Agents SDK (callModelInputFilter + signal) and LangGraph JS (a StateGraph agent loop
+ * with nodes wrapped with a checkpoint, invoked with the control signal) against scripted models.
  */
 let tdb: TestDatabase;
 let db: Db;
@@ -164,4 +172,129 @@ test("OpenAI Agents SDK: a kill during a tool call stops the run before the next
   } finally {
     await fake.close();
   }
+});
+
+/**
+ * A LangGraph agent loop: a scripted "model" node that asks for one search and then answers,
+ * and the prebuilt ToolNode running a slow search tool that listens to the signal LangGraph
+ * passes in its config. `visited` records the model calls and tool calls that ran.
+ */
+function langGraphAgent(control: ControlClient) {
+  const visited: string[] = [];
+  let toolSignal: AbortSignal | undefined;
+  let toolStarted!: () => void;
+  const started = new Promise<void>((r) => (toolStarted = r));
+  let toolSettled!: () => void;
+  const settled = new Promise<void>((r) => (toolSettled = r));
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const search = langChainTool(
+    async ({ q }, config) => {
+      visited.push("search");
+      toolSignal = config.signal;
+      toolStarted();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          void released.then(resolve);
+          config.signal?.addEventListener("abort", () => reject(config.signal!.reason as Error));
+        });
+      } finally {
+        toolSettled();
+      }
+      return `results for ${q}`;
+    },
+    { name: "search", description: "Searches for flights", schema: z.object({ q: z.string() }) },
+  );
+  const turns = [
+    new AIMessage({ content: "", tool_calls: [{ id: "call_1", name: "search", args: { q: "flights" } }] }),
+    new AIMessage("Done."),
+  ];
+  let calls = 0;
+  const graph = new StateGraph(MessagesAnnotation)
+    .addNode(
+      "model",
+      controlledNode(control, async () => {
+        visited.push("model");
+        return { messages: [turns[Math.min(calls++, turns.length - 1)]!] };
+      }),
+    )
+    .addNode("tools", controlledNode(control, new ToolNode([search])))
+    .addEdge(START, "model")
+    .addConditionalEdges("model", toolsCondition, ["tools", END])
+    .addEdge("tools", "model")
+    .compile();
+  const run = graph.invoke({ messages: [new HumanMessage("Find flights")] }, langGraphControl(control, { recursionLimit: 10 }));
+  const outcome = run.then(
+    (r) => ({ messages: r.messages.map((m) => m.content), error: null as unknown }),
+    (error: unknown) => ({ messages: [] as unknown[], error }),
+  );
+  return { outcome, started, settled, release, visited, toolSignal: () => toolSignal };
+}
+
+test("LangGraph: a kill aborts the running tool, invoke rejects and no further node runs", { timeout: 20_000 }, async () => {
+  const runId = newRunId();
+  const control = await connect(runId);
+  const agent = langGraphAgent(control);
+  await agent.started;
+  assert.equal((await commandRun(callers, runId, { action: "kill", reason: "stop the search" })).status, 202);
+  const { error } = await agent.outcome;
+  assert.ok(isRunKilled(error), String(error));
+  const signal = agent.toolSignal();
+  assert.ok(signal?.aborted && isRunKilled(signal.reason), "the tool saw its signal abort with the kill");
+  // LangGraph goes on with the step the tool ended, but does not start another one.
+  await agent.settled;
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(agent.visited, ["model", "search"], "no model or tool call after the kill");
+});
+
+test("LangGraph: a pause holds the graph before its next node; resume lets it finish", { timeout: 20_000 }, async () => {
+  const runId = newRunId();
+  const control = await connect(runId);
+  const agent = langGraphAgent(control);
+  await agent.started;
+  assert.equal((await commandRun(callers, runId, { action: "pause" })).status, 202);
+  await until(() => control.state.desired === "paused", "paused");
+  agent.release();
+  await agent.settled;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(agent.visited, ["model", "search"], "held before the model node while paused");
+  assert.equal((await commandRun(callers, runId, { action: "resume" })).status, 202);
+  const result = await agent.outcome;
+  assert.equal(result.error, null);
+  assert.deepEqual(result.messages, ["Find flights", "", "results for flights", "Done."]);
+  assert.deepEqual(agent.visited, ["model", "search", "model"]);
+});
+
+test("LangGraph: the README example typechecks and runs (a fake chat model that answers at once)", async () => {
+  const control = await connect(newRunId());
+  const tools = [
+    langChainTool(async ({ city }) => `sunny in ${city}`, {
+      name: "weather",
+      description: "Current weather",
+      schema: z.object({ city: z.string() }),
+    }),
+  ];
+  const model = new FakeListChatModel({ responses: ["Sunny."] }).bindTools(tools);
+  const prompt = "Weather in Paris?";
+
+  // --- the README example, unchanged ---
+  const graph = new StateGraph(MessagesAnnotation)
+    .addNode(
+      "model",
+      controlledNode(control, async (state: typeof MessagesAnnotation.State, config: LangGraphRunnableConfig) => ({
+        messages: [await model.invoke(state.messages, config)], // config.signal: a kill aborts the model call
+      })),
+    )
+    .addNode("tools", controlledNode(control, new ToolNode(tools))) // tools get config.signal too
+    .addEdge(START, "model")
+    .addConditionalEdges("model", toolsCondition, ["tools", END])
+    .addEdge("tools", "model")
+    .compile();
+  const { messages } = await graph.invoke(
+    { messages: [{ role: "user", content: prompt }] },
+    langGraphControl(control, { recursionLimit: 25 }), // a kill rejects with RunKilledError (isRunKilled)
+  );
+  // --- end of the example ---
+
+  assert.equal(messages.at(-1)?.content, "Sunny.");
 });

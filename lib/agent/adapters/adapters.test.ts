@@ -85,3 +85,23 @@ test("LangGraph: the config carries the control signal; wrapped nodes checkpoint
   control.kill();
   await assert.rejects(node({ n: 1 }, config), /killed/);
 });
+
+test("LangGraph: a runnable node (such as ToolNode) is invoked as a method after the checkpoint", async () => {
+  const control = fakeControl();
+  const seen: unknown[] = [];
+  const toolNode = {
+    prefix: "ran",
+    async invoke(state: { n: number }, config: { signal?: AbortSignal }) {
+      seen.push(config.signal);
+      return { out: `${this.prefix} ${state.n}` };
+    },
+  };
+  const config = langGraphControl(control, { recursionLimit: 5 });
+  const node = controlledNode(control, toolNode);
+  assert.deepEqual(await node({ n: 1 }, config), { out: "ran 1" });
+  assert.deepEqual(seen, [control.signal]);
+  assert.equal(control.checkpoints, 1);
+  control.kill();
+  await assert.rejects(node({ n: 2 }, config), /killed/);
+  assert.equal(seen.length, 1, "not invoked once killed");
+});
