@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     databaseReady: async () => (await pool.query("SELECT 1")).rowCount === 1,
     routes: {
       "POST /v1/traces": tracesHandler(deps, (projectId, decoded) => pipeline.consume(projectId, decoded)),
-      "POST /v1/logs": logsHandler(deps),
+      "POST /v1/logs": logsHandler(deps, (projectId, decoded) => pipeline.consumeLogs(projectId, decoded)),
     },
     match: controlRoutes({
       pool: controlPool,

@@ -49,11 +49,49 @@ export type StepRow = {
 export type MessageRow = { hash: string; role: string; content: string; byteSize: number; truncated: boolean };
 export type AgentRow = { serviceName: string; instanceId: string; attributes: string };
 
+/**
+ * A message of a GenAI log event: stored once by hash like every message, plus what the model call's step
+ * needs from it when the event is applied (collector/store/log-events.ts): its causal facts and its cuts, with
+ * paths relative to the message (`content`, `tool_calls[0].arguments`).
+ */
+export type LogEventMessage = {
+  hash: string;
+  role: string;
+  toolCalls?: { id: string | null; name: string }[];
+  toolCallId?: string;
+  cuts?: { path: string; bytes: number }[];
+};
+
+/**
+ * One GenAI event sent as a log record (collector/normalize/logs.ts), cleaned, for the model call span
+ * (runId, spanId). `recordKey` identifies the record by its cleaned content, so a redelivered record is stored once.
+ * system / input / output are null when the event does not provide them (not the same as an empty list).
+ */
+export type LogEventRow = {
+  runId: string;
+  spanId: string;
+  recordKey: string;
+  eventName: string;
+  timeNs: bigint;
+  /** Arrival order (collector/normalize/logs.ts): orders records sent with the same timestamp. */
+  seq: bigint;
+  kind: "message" | "choice" | "details";
+  choiceIndex: number | null;
+  system: LogEventMessage[] | null;
+  input: LogEventMessage[] | null;
+  output: LogEventMessage[] | null;
+  finishReason: string | null;
+  /** JSON text of the tool definitions (operation-details events). */
+  tools: string | null;
+};
+
 export type IngestBatch = {
   projectId: string;
   steps: StepRow[];
   messages: Map<string, MessageRow>;
   agents: Map<string, AgentRow>;
+  /** GenAI events sent as logs (empty for trace requests). */
+  logEvents: LogEventRow[];
 };
 
 export function agentKey(serviceName: string, instanceId: string): string {

@@ -19,7 +19,7 @@ const I64_MAX = (1n << 63n) - 1n;
 const INT32_MAX = 2_147_483_647;
 
 export function normalizeBatch(projectId: string, spans: Span[], opts: NormalizeOptions): IngestBatch {
-  const batch: IngestBatch = { projectId, steps: [], messages: new Map(), agents: new Map() };
+  const batch: IngestBatch = { projectId, steps: [], messages: new Map(), agents: new Map(), logEvents: [] };
   for (const span of spans) batch.steps.push(toStepRow(span, batch, opts));
   return batch;
 }
@@ -126,8 +126,11 @@ function bodyOf(n: NormalizedStep, which: "input" | "output", clean: Cleaner): {
   return { text, fullBytes: clean.truncated.length > before ? clean.truncated.at(-1)!.bytes : null };
 }
 
-/** Stores a message once per content hash; returns its hash (for the step's ordered context) and its cleaned ids. */
-function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: Cleaner): StoredMessage & { hash: string } {
+/**
+ * Stores a message once per content hash; returns its hash (for the step's ordered context) and its cleaned ids.
+ * GenAI events sent as logs go through here too (collector/normalize/logs.ts), so their messages are the same rows.
+ */
+export function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: Cleaner): StoredMessage & { hash: string } {
   const before = clean.truncated.length;
   const body: Record<string, unknown> = {
     role: clean.text(m.role, `${path}.role`),

@@ -43,6 +43,20 @@ export const COLLECTOR_METRICS = {
   causeway_collector_throttled_total: { type: "counter", help: "Requests refused with 429 (overloaded)." },
   causeway_collector_unavailable_total: { type: "counter", help: "Requests refused with 503 (database unavailable)." },
   causeway_collector_log_records_received_total: { type: "counter", help: "Log records received." },
+  causeway_collector_log_records_dropped_total: { type: "counter", help: "Log records dropped: not GenAI message events." },
+  causeway_collector_log_records_rejected_total: {
+    type: "counter",
+    help: "GenAI event log records rejected as unusable (partial success).",
+  },
+  causeway_collector_log_events_stored_total: { type: "counter", help: "GenAI events (sent as logs) newly stored." },
+  causeway_collector_log_events_duplicate_total: {
+    type: "counter",
+    help: "Redelivered GenAI events (sent as logs) that were already stored.",
+  },
+  causeway_collector_steps_updated_from_logs_total: {
+    type: "counter",
+    help: "Steps whose messages were filled in from GenAI events sent as logs.",
+  },
   causeway_collector_resident_memory_bytes: { type: "gauge", help: "Resident set size of the collector process." },
   causeway_collector_uptime_seconds: { type: "gauge", help: "Seconds since the collector started." },
 } as const;

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { DecodedTraces } from "@/lib/otlp/types";
+import type { DecodedLogs, DecodedTraces } from "@/lib/otlp/types";
 import { DecodeError } from "@/collector/decode/errors";
 import { decodeLogsJson, decodeTracesJson } from "@/collector/decode/json";
 import { decodeLogsProtobuf, decodeTracesProtobuf } from "@/collector/decode/protobuf";
 import { encodeLogsResponse, encodeStatus, encodeTraceResponse } from "@/collector/decode/responses";
+import { MAX_REJECT_REASONS } from "@/collector/decode/reject";
 import { BodyError, readBody } from "@/collector/receiver/body";
 import type { IngestAuth } from "@/collector/receiver/auth";
 import type { Metrics } from "@/collector/receiver/metrics";
@@ -17,6 +18,9 @@ import { isTransientDbError, RetryableError } from "@/collector/store/errors";
  */
 export type Format = "protobuf" | "json";
 export type TracesSink = (projectId: string, decoded: DecodedTraces) => Promise<void>;
+/** What the logs pipeline did with a request's records (non-GenAI records are dropped, bad GenAI events rejected). */
+export type LogsOutcome = { dropped: number; rejected: number; rejectReasons: string[] };
+export type LogsSink = (projectId: string, decoded: DecodedLogs) => Promise<LogsOutcome>;
 
 export function formatOf(contentType: string | undefined): Format | null {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
@@ -34,13 +38,25 @@ type Deps = {
 };
 
 /**
- * Requests being read, decoded and normalized at once. Decoded spans take several
+ * Requests being read, decoded and normalized at once, per route. Decoded spans take several
  * times their wire size in memory, so this (with the store queue's span limit)
  * is what keeps the collector's memory bounded under a flood.
  */
 export const MAX_INFLIGHT_REQUESTS = 16;
 
 export function tracesHandler(deps: Deps, sink: TracesSink) {
+  return limited(deps, (req, res) => receiveTraces(deps, sink, req, res));
+}
+
+/**
+ * POST /v1/logs: GenAI events sent as log records go down the pipeline like spans (collector/normalize/logs.ts);
+ * other records are counted and dropped; GenAI events that cannot be used are rejected in partial_success.
+ */
+export function logsHandler(deps: Deps, sink: LogsSink) {
+  return limited(deps, (req, res) => receiveLogs(deps, sink, req, res));
+}
+
+function limited(deps: Deps, receive: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
   let inflight = 0;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (inflight >= MAX_INFLIGHT_REQUESTS || deps.busy?.()) {
@@ -52,34 +68,53 @@ export function tracesHandler(deps: Deps, sink: TracesSink) {
     }
     inflight++;
     try {
-      await receiveTraces(deps, sink, req, res);
+      await receive(req, res);
     } finally {
       inflight--;
     }
   };
 }
 
-async function receiveTraces(deps: Deps, sink: TracesSink, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** The request's format and project, or null once it has been answered (415, 401, 503). */
+async function admit(
+  deps: Deps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<{ format: Format; projectId: string } | null> {
   const format = formatOf(req.headers["content-type"]);
-  if (!format) return fail(res, "json", 415, `Content-Type must be application/x-protobuf or application/json`);
+  if (!format) {
+    req.resume();
+    fail(res, "json", 415, `Content-Type must be application/x-protobuf or application/json`);
+    return null;
+  }
   let projectId: string | null;
   try {
     projectId = await deps.auth(req.headers);
   } catch (error) {
     req.resume();
-    if (isTransientDbError(error))
-      return handleError(res, format, new RetryableError("database unavailable", 503, 5), deps.metrics);
+    if (isTransientDbError(error)) {
+      handleError(res, format, new RetryableError("database unavailable", 503, 5), deps.metrics);
+      return null;
+    }
     throw error;
   }
   if (!projectId) {
     req.resume();
-    return fail(
+    fail(
       res,
       format,
       401,
       "missing or invalid ingest key: send `Authorization: Bearer <key>` with a key that has the ingest scope",
     );
+    return null;
   }
+  return { format, projectId };
+}
+
+async function receiveTraces(deps: Deps, sink: TracesSink, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const admitted = await admit(deps, req, res);
+  if (!admitted) return;
+  const { format, projectId } = admitted;
   try {
     const body = await readBody(req, deps.maxBodyBytes);
     const decoded = body.length === 0 ? { spans: [], rejected: 0, rejectReasons: [] } : decode(format, body);
@@ -94,29 +129,28 @@ async function receiveTraces(deps: Deps, sink: TracesSink, req: IncomingMessage,
   }
 }
 
-/** GenAI events sent as logs are accepted (never an error for the exporter); mapping them is future work. */
-export function logsHandler(deps: Deps) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const format = formatOf(req.headers["content-type"]);
-    if (!format) return fail(res, "json", 415, `Content-Type must be application/x-protobuf or application/json`);
-    if (!(await deps.auth(req.headers))) {
-      req.resume();
-      return fail(res, format, 401, "missing or invalid ingest key");
-    }
-    try {
-      const body = await readBody(req, deps.maxBodyBytes);
-      const decoded =
-        body.length === 0
-          ? { records: [], rejected: 0, rejectReasons: [] }
-          : format === "json"
-            ? decodeLogsJson(body.toString("utf8"))
-            : decodeLogsProtobuf(body);
-      deps.metrics.inc("causeway_collector_log_records_received_total", decoded.records.length);
-      send(res, format, 200, encodeLogsResponse(format));
-    } catch (error) {
-      handleError(res, format, error, deps.metrics);
-    }
-  };
+async function receiveLogs(deps: Deps, sink: LogsSink, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const admitted = await admit(deps, req, res);
+  if (!admitted) return;
+  const { format, projectId } = admitted;
+  try {
+    const body = await readBody(req, deps.maxBodyBytes);
+    const decoded: DecodedLogs =
+      body.length === 0
+        ? { records: [], rejected: 0, rejectReasons: [] }
+        : format === "json"
+          ? decodeLogsJson(body.toString("utf8"))
+          : decodeLogsProtobuf(body);
+    deps.metrics.inc("causeway_collector_log_records_received_total", decoded.records.length + decoded.rejected);
+    const outcome = decoded.records.length ? await sink(projectId, decoded) : { dropped: 0, rejected: 0, rejectReasons: [] };
+    const rejected = decoded.rejected + outcome.rejected;
+    deps.metrics.inc("causeway_collector_log_records_dropped_total", outcome.dropped);
+    deps.metrics.inc("causeway_collector_log_records_rejected_total", rejected);
+    const reasons = [...decoded.rejectReasons, ...outcome.rejectReasons].slice(0, MAX_REJECT_REASONS);
+    send(res, format, 200, encodeLogsResponse(format, rejected ? { rejected, message: reasons.join("; ") } : undefined));
+  } catch (error) {
+    handleError(res, format, error, deps.metrics);
+  }
 }
 
 function decode(format: Format, body: Buffer): DecodedTraces {
@@ -129,7 +163,7 @@ function handleError(res: ServerResponse, format: Format, error: unknown, metric
   // A data error from Postgres (SQLSTATE class 22) means this request's content could not be stored:
   // bad data, not a server fault, so it must not be retried forever.
   if ((error as { code?: string }).code?.startsWith("22"))
-    return fail(res, format, 400, `spans could not be stored: ${(error as Error).message}`);
+    return fail(res, format, 400, `the request's content could not be stored: ${(error as Error).message}`);
   if (error instanceof RetryableError) {
     metrics.inc(error.status === 429 ? "causeway_collector_throttled_total" : "causeway_collector_unavailable_total");
     return fail(res, format, error.status, error.message, { "retry-after": String(error.retryAfterS) });

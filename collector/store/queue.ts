@@ -41,7 +41,8 @@ export class StoreQueue {
   }
 
   enqueue(batch: IngestBatch): Promise<WriteResult> {
-    const spans = batch.steps.length;
+    // GenAI log events count like spans: they are rows of the same transactions.
+    const spans = batch.steps.length + batch.logEvents.length;
     if (this.closed) return Promise.reject(new RetryableError("collector is shutting down", 503, 5));
     if (Date.now() < this.unavailableUntil) return Promise.reject(new RetryableError("database unavailable", 503, 5));
     if (this.queuedSpans + spans > this.opts.maxQueuedSpans && this.queuedSpans > 0)

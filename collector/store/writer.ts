@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { AgentRow, IngestBatch, MessageRow, StepRow } from "@/collector/normalize/batch";
 import { rollupRuns } from "@/collector/store/rollup";
+import { applyPendingLogEvents, insertLogEvents, spanKeysOf } from "@/collector/store/log-events";
 
 /**
  * Store stage: writes a group of batches in one transaction. Steps are inserted
@@ -15,6 +16,8 @@ export type WriteResult = {
   changedRuns: { projectId: string; runId: string }[];
   /** Agents and sessions to refresh after the commit (touchAfterCommit). */
   touched: { agentIds: string[]; sessions: { projectId: string; sessionId: string }[] };
+  /** GenAI events sent as logs: newly stored, redelivered, and steps that now show their messages. */
+  logEvents: { stored: number; duplicates: number; stepsUpdated: number };
 };
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -26,31 +29,52 @@ export async function writeBatches(client: pg.PoolClient, batches: IngestBatch[]
   const all = batches
     .flatMap((b) => b.steps.map((step) => ({ projectId: b.projectId, step })))
     .sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.step.runId, b.step.runId) || cmp(a.step.spanId, b.step.spanId));
-  if (all.length === 0) return { stored: 0, duplicates: 0, changedRuns: [], touched: { agentIds: [], sessions: [] } };
+  const hasLogEvents = batches.some((b) => b.logEvents.length > 0);
+  if (all.length === 0 && !hasLogEvents)
+    return {
+      stored: 0,
+      duplicates: 0,
+      changedRuns: [],
+      touched: { agentIds: [], sessions: [] },
+      logEvents: { stored: 0, duplicates: 0, stepsUpdated: 0 },
+    };
+  let fresh: { projectId: string; step: StepRow }[] = [];
+  let agentIds = new Map<string, string>();
+  let changedRuns: WriteResult["changedRuns"] = [];
+  let logEvents = { stored: 0, duplicates: 0 };
   await client.query("BEGIN");
   try {
-    const agentIds = await upsertAgents(client, batches);
-    await upsertSessions(client, all);
-    await ensureRuns(client, all);
-    const inserted = await insertSteps(client, all);
-    const fresh = all.filter(({ projectId, step }) => inserted.has(`${projectId}/${step.runId}/${step.spanId}`));
-    await insertPayloads(client, fresh);
-    await insertMessages(client, batches, fresh);
-    const changedRuns = await updateRuns(client, fresh, agentIds);
+    if (all.length > 0) {
+      agentIds = await upsertAgents(client, batches);
+      await upsertSessions(client, all);
+      await ensureRuns(client, all);
+      const inserted = await insertSteps(client, all);
+      fresh = all.filter(({ projectId, step }) => inserted.has(`${projectId}/${step.runId}/${step.spanId}`));
+      await insertPayloads(client, fresh);
+      await insertMessages(client, batches, fresh);
+      changedRuns = await updateRuns(client, fresh, agentIds);
+    }
+    if (hasLogEvents) logEvents = await insertLogEvents(client, batches);
     await client.query("COMMIT");
-    const sessions = new Map<string, { projectId: string; sessionId: string }>();
-    for (const { projectId, step } of fresh)
-      if (step.sessionId) sessions.set(`${projectId}/${step.sessionId}`, { projectId, sessionId: step.sessionId });
-    return {
-      stored: fresh.length,
-      duplicates: all.length - fresh.length,
-      changedRuns,
-      touched: { agentIds: [...new Set(agentIds.values())], sessions: [...sessions.values()] },
-    };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   }
+  // Only after the commit (collector/store/log-events.ts says why). All the spans written, not only the new ones:
+  // a retried request then completes what a crash between the commit and this step left undone.
+  const applied = await applyPendingLogEvents(client, spanKeysOf(batches));
+  const runs = new Map(changedRuns.map((r) => [`${r.projectId}/${r.runId}`, r]));
+  for (const r of applied.changedRuns) runs.set(`${r.projectId}/${r.runId}`, r);
+  const sessions = new Map<string, { projectId: string; sessionId: string }>();
+  for (const { projectId, step } of fresh)
+    if (step.sessionId) sessions.set(`${projectId}/${step.sessionId}`, { projectId, sessionId: step.sessionId });
+  return {
+    stored: fresh.length,
+    duplicates: all.length - fresh.length,
+    changedRuns: [...runs.values()],
+    touched: { agentIds: [...new Set(agentIds.values())], sessions: [...sessions.values()] },
+    logEvents: { ...logEvents, stepsUpdated: applied.steps },
+  };
 }
 
 /**

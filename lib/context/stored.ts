@@ -17,6 +17,8 @@ export const ANNOTATIONS = {
   handoffTo: "causeway.handoff_to",
   truncated: "causeway.truncated",
   omitted: "causeway.omitted",
+  /** Which message sides came from GenAI events sent as logs (collector/normalize/log-events.ts): bookkeeping, not shown. */
+  logEvents: "causeway.log_events",
 } as const;
 const ANNOTATION_KEYS: ReadonlySet<string> = new Set(Object.values(ANNOTATIONS));
 

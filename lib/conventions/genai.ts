@@ -199,6 +199,73 @@ function eventBody(attrs: Attributes): Record<string, AttrValue> {
   return body;
 }
 
+/**
+ * What one GenAI event contributes to its model call on its own. Frameworks that send the events as OTLP log
+ * records (one event per record, collector/normalize/logs.ts) are mapped through this, so a log record reads
+ * exactly as the same event on the span would; `mergeGenAiEventParts` (genai-logs.ts) puts them together with
+ * the precedence `normalizeGenAi` uses.
+ * - `message`: a per-message event (`gen_ai.system|user|assistant|tool.message`), part of the input in order;
+ * - `choice`: a `gen_ai.choice`, part of the output ordered by `index` (undefined when the event has none);
+ * - `details`: a `gen_ai.client.inference.operation.details`; each field is undefined when its attribute is
+ *   absent, and `unreadable` names the message attributes present but not parseable.
+ */
+export type GenAiEventPart =
+  | { kind: "message"; input: ChatMessage[] }
+  | { kind: "choice"; index: number | undefined; output: ChatMessage[]; finishReason?: string }
+  | {
+      kind: "details";
+      system?: ChatMessage[];
+      input?: ChatMessage[];
+      output?: ChatMessage[];
+      finishReason?: string;
+      tools?: AttrValue[];
+      unreadable: string[];
+    };
+
+/** The GenAI event names whose content is a model call's messages. */
+export function isGenAiMessageEvent(name: string): boolean {
+  return ROLE_EVENTS[name] !== undefined || name === CHOICE_EVENT || name === DETAILS_EVENT;
+}
+
+/** One event's contribution (see GenAiEventPart); undefined when the event carries no messages. */
+export function readGenAiEvent(ev: SpanEvent): GenAiEventPart | undefined {
+  const role = ROLE_EVENTS[ev.name];
+  if (role !== undefined) return { kind: "message", input: readMessage(eventBody(ev.attributes), role) };
+  if (ev.name === CHOICE_EVENT) {
+    const body = eventBody(ev.attributes);
+    const message = isObject(body.message) ? body.message : typeof body.message === "string" ? { content: body.message } : body;
+    const finishReason = firstFinishReason(body.finish_reason);
+    return {
+      kind: "choice",
+      index: num(body, "index"),
+      output: readMessage(message, "assistant"),
+      ...(finishReason ? { finishReason } : {}),
+    };
+  }
+  if (ev.name !== DETAILS_EVENT) return undefined;
+  const a = ev.attributes;
+  const unreadable: string[] = [];
+  const read = <T>(key: string, reader: (v: AttrValue | undefined) => T | undefined): T | undefined => {
+    if (a[key] === undefined || a[key] === null) return undefined;
+    const v = reader(a[key]);
+    if (v === undefined) unreadable.push(key);
+    return v;
+  };
+  const output = read(A.outputMessages, (v) => readMessages(v, "assistant"));
+  const finishReason = (output && outputFinishReason(a[A.outputMessages])) ?? firstFinishReason(a[A.finishReasons]);
+  const part: GenAiEventPart = {
+    kind: "details",
+    system: read(A.systemInstructions, readSystemInstructions),
+    input: read(A.inputMessages, (v) => readMessages(v, "user")),
+    output,
+    finishReason,
+    tools: arrayReader(a, A.toolDefinitions),
+    unreadable,
+  };
+  for (const k of ["system", "input", "output", "finishReason", "tools"] as const) if (part[k] === undefined) delete part[k];
+  return part;
+}
+
 type EventMessages = { input?: ChatMessage[]; output?: ChatMessage[]; finishReason?: string; details?: Attributes };
 
 /** Messages carried by span events (older GenAI forms), plus the attributes of an operation-details event. */
@@ -209,15 +276,13 @@ export function readGenAiEvents(events: readonly SpanEvent[]): EventMessages {
   let completionOutput: ChatMessage[] | undefined;
   const choices: { index: number; order: number; messages: ChatMessage[] }[] = [];
   for (const ev of events) {
-    const role = ROLE_EVENTS[ev.name];
-    if (role !== undefined) {
-      (input ??= []).push(...readMessage(eventBody(ev.attributes), role));
-    } else if (ev.name === CHOICE_EVENT) {
-      const body = eventBody(ev.attributes);
-      const message = isObject(body.message) ? body.message : typeof body.message === "string" ? { content: body.message } : body;
-      const index = num(body, "index") ?? choices.length;
-      choices.push({ index, order: choices.length, messages: readMessage(message, "assistant") });
-      out.finishReason ??= firstFinishReason(body.finish_reason);
+    if (ROLE_EVENTS[ev.name] !== undefined || ev.name === CHOICE_EVENT) {
+      const part = readGenAiEvent(ev)!;
+      if (part.kind === "message") (input ??= []).push(...part.input);
+      else if (part.kind === "choice") {
+        choices.push({ index: part.index ?? choices.length, order: choices.length, messages: part.output });
+        out.finishReason ??= part.finishReason;
+      }
     } else if (ev.name === PROMPT_EVENT) {
       promptInput ??= readMessages(ev.attributes[A.prompt], "user");
     } else if (ev.name === COMPLETION_EVENT) {
