@@ -3,14 +3,15 @@ import { normalizeGenAi } from "@/lib/conventions/genai";
 import { firstFinishReason, readMessages, readToolCall } from "@/lib/conventions/messages";
 import type { ChatMessage, ConventionFamily, NormalizedStep, StepKind, ToolCall } from "@/lib/conventions/types";
 import { count, normalizeFinishReason, str, structured } from "@/lib/conventions/values";
+import { isAiSdkOtelSpan, normalizeAiSdkOtel, SESSION_KEYS } from "@/lib/conventions/vercel-ai-otel";
 
 /**
  * Vercel AI SDK telemetry with `ai.*` attributes: v3–v6, and v7's LegacyOpenTelemetry.
  * Keys checked against node_modules/ai-v5 (ai@5) and node_modules/ai (ai@6) and their
  * real spans (see vercel-ai.sdk.test.ts). v7's default OpenTelemetry integration
- * (@ai-sdk/otel, tracer "gen_ai") emits plain GenAI spans — `invoke_agent`, `step N`
- * (`gen_ai.operation.name = agent_step`), `chat`, `execute_tool` — with no `ai.operationId`:
- * those belong to the GenAI family and are not claimed here.
+ * (@ai-sdk/otel) emits GenAI spans — `invoke_agent`, `step N` (`agent_step`), `chat`,
+ * `execute_tool` — with no `ai.operationId`: claimed here when they carry its marks, and read
+ * by vercel-ai-otel.ts on top of the GenAI core.
  *
  * Shape (generateText with a tool, v5/v6): ai.generateText (root) -> children in time order
  * ai.generateText.doGenerate, ai.toolCall, ai.generateText.doGenerate… The tool span is a
@@ -25,16 +26,6 @@ import { count, normalizeFinishReason, str, structured } from "@/lib/conventions
 const ROOT_OPERATIONS = new Set(["ai.generateText", "ai.streamText", "ai.generateObject", "ai.streamObject"]);
 const RETRIEVAL_OPERATIONS = new Set(["ai.embed", "ai.embedMany", "ai.rerank"]);
 const OPERATION_NAME = /^ai\.[A-Za-z]+(\.[A-Za-z]+)?$/;
-const SESSION_KEYS = [
-  "sessionId",
-  "session_id",
-  "conversationId",
-  "conversation_id",
-  "threadId",
-  "thread_id",
-  "chatId",
-  "chat_id",
-];
 
 /** gen_ai.request.* duplicates of ai.settings.*, under the AI SDK's own names. */
 const GEN_AI_PARAMS: Record<string, string> = {
@@ -53,11 +44,15 @@ export const vercelAi: ConventionFamily = {
   detect(span) {
     const a = span.attributes;
     if (a["ai.operationId"] !== undefined) return true;
-    // v7's GenAI spans (and other GenAI producers) name an operation without ai.operationId.
-    if (a["gen_ai.operation.name"] !== undefined) return false;
+    // v7's @ai-sdk/otel spans (and other GenAI producers) name an operation without ai.operationId.
+    const op = str(a, "gen_ai.operation.name");
+    if (op !== undefined) return isAiSdkOtelSpan(span, op);
     return (span.scope.name === "ai" && span.name.startsWith("ai.")) || OPERATION_NAME.test(span.name);
   },
-  normalize,
+  normalize: (span) =>
+    span.attributes["ai.operationId"] === undefined && str(span.attributes, "gen_ai.operation.name") !== undefined
+      ? normalizeAiSdkOtel(span)
+      : normalize(span),
 };
 
 function operationOf(span: Span): string {

@@ -9,9 +9,10 @@ import { startCollector, type RunningCollector } from "@/test/helpers/collector"
 import { runInChild } from "@/test/producers/child";
 import type { runOpenAiAgents } from "@/test/producers/openai-agents";
 import type { runOpenInferenceOpenAi } from "@/test/producers/openinference-openai";
-import { AGENTS, OI_OPENAI, TRACELOOP, TRACELOOP_AI, VERCEL, WEATHER } from "@/test/producers/scripts";
+import { AGENTS, OI_OPENAI, TRACELOOP, TRACELOOP_AI, VERCEL, VERCEL_OTEL, WEATHER } from "@/test/producers/scripts";
 import type { runTraceloopAgent, runTraceloopAiSdk } from "@/test/producers/traceloop";
 import type { runVercelAiAgent } from "@/test/producers/vercel-ai";
+import type { runVercelAiOtelAgent } from "@/test/producers/vercel-ai-otel";
 
 /**
  * Real producers against a real collector: each SDK runs its own small weather agent (mock model or fake OpenAI
@@ -30,6 +31,7 @@ const SESSION = {
   v5: "sess-vercel-v5",
   v6: "sess-vercel-v6",
   v7: "sess-vercel-v7",
+  v7Otel: "sess-vercel-v7-otel",
   agents: "sess-openai-agents",
   oi: "sess-openinference-openai",
   traceloop: "sess-traceloop",
@@ -38,6 +40,7 @@ const SESSION = {
 
 type Results<F extends (o: never) => Promise<unknown>> = Promise<Awaited<ReturnType<F>>[]>;
 let vercel: Results<typeof runVercelAiAgent>;
+let vercelOtel: Results<typeof runVercelAiOtelAgent>;
 let agents: Results<typeof runOpenAiAgents>;
 let oiOpenAi: Results<typeof runOpenInferenceOpenAi>;
 let traceloop: Results<typeof runTraceloopAgent>;
@@ -69,6 +72,13 @@ before(async () => {
       { ...base, version: 6, stream: true, sessionId: SESSION.v6 },
     ]),
   );
+  vercelOtel = started(
+    runInChild<typeof runVercelAiOtelAgent>(producer("vercel-ai-otel.ts"), "runVercelAiOtelAgent", [
+      { ...base, api: "agent", sessionId: SESSION.v7Otel },
+      { ...base, api: "agent-stream", sessionId: SESSION.v7Otel },
+      { ...base, api: "generateText", failTool: true },
+    ]),
+  );
   agents = started(
     runInChild<typeof runOpenAiAgents>(producer("openai-agents.ts"), "runOpenAiAgents", [
       { ...base, api: "responses", sessionId: SESSION.agents },
@@ -97,7 +107,7 @@ before(async () => {
 
 after(async () => {
   // Let every producer finish before the collector goes away (their failures are reported by their tests).
-  await Promise.allSettled([vercel, agents, oiOpenAi, traceloop, traceloopAi]);
+  await Promise.allSettled([vercel, vercelOtel, agents, oiOpenAi, traceloop, traceloopAi]);
   await collector?.stop();
   await db?.$disconnect();
   await sql?.end();
@@ -290,6 +300,81 @@ function assertVercelRun(version: 5 | 6, text: string, run: Run, steps: Step[]) 
   assert.deepEqual(next.out, [{ role: "assistant", content: WEATHER.answer }]);
 }
 
+/**
+ * An ai@7 + @ai-sdk/otel run in loop order. Its spans start at the SDK's event timestamps, whole milliseconds, so a
+ * step and its model call (or two quick steps) may start in the same millisecond: order by the `step N` each span
+ * belongs to, then root, step, decision, tool.
+ */
+function otelLoopOrder(steps: Step[]): Step[] {
+  const numbers = new Map(steps.filter((s) => s.kind === "chain").map((s) => [s.span_id, Number(s.name.split(" ")[1])]));
+  const at = (s: Step) => (s.parent_span_id === null ? 0 : (numbers.get(s.span_id) ?? numbers.get(s.parent_span_id) ?? 99));
+  const rank = ["agent", "chain", "llm", "tool"];
+  return [...steps].sort((a, b) => at(a) - at(b) || rank.indexOf(a.kind) - rank.indexOf(b.kind));
+}
+
+/** One ai@7 agent loop as @ai-sdk/otel reports it: invoke_agent -> step N -> chat (+ execute_tool in step 1). */
+function assertVercelOtelRun(text: string, run: Run, stored: Step[], callId: string) {
+  assert.equal(text, WEATHER.answer);
+  const steps = otelLoopOrder(stored);
+  assert.deepEqual(
+    steps.map((s) => [s.kind, s.name]),
+    [
+      ["agent", VERCEL_OTEL.functionId],
+      ["chain", "step 1"],
+      ["llm", `chat ${VERCEL.model}`],
+      ["tool", WEATHER.toolName],
+      ["chain", "step 2"],
+      ["llm", `chat ${VERCEL.model}`],
+    ],
+  );
+  const [root, step1, decide, tool, step2, answer] = steps as [Step, Step, Step, Step, Step, Step];
+  assert.equal(root.parent_span_id, null);
+  assert.deepEqual(
+    [step1, decide, tool, step2, answer].map((s) => s.parent_span_id),
+    [root.span_id, step1.span_id, step1.span_id, root.span_id, step2.span_id],
+    "the tool runs beside the model call of its step",
+  );
+  for (const s of steps) {
+    assert.equal(s.family, "vercel-ai", `${s.name} read as the AI SDK`);
+    assert.equal(s.scope_name, "gen_ai");
+  }
+  assert.equal(run.name, VERCEL_OTEL.functionId);
+  assert.equal(run.service_name, VERCEL_OTEL.serviceName);
+  assert.equal(run.step_count, 6);
+  assert.equal(run.tool_call_count, 1);
+
+  // The root names the agent by its function id (its span is named after the model) and keeps the steps' summed
+  // usage as attributes: tokens are counted once, on the model calls.
+  assert.equal(root.agent_name, VERCEL_OTEL.functionId);
+  assert.deepEqual(root.ctx, [
+    { role: "system", content: WEATHER.system },
+    { role: "user", content: WEATHER.prompt },
+  ]);
+  assert.deepEqual(root.out, []);
+  const sum = (k: "input" | "output") => VERCEL.usage.reduce((n, u) => n + u[k], 0);
+  assert.deepEqual(
+    [Number(root.attributes["gen_ai.usage.input_tokens"]), Number(root.attributes["gen_ai.usage.output_tokens"])],
+    [sum("input"), sum("output")],
+  );
+  for (const s of llmSteps(steps)) {
+    assert.equal(s.model, VERCEL.model);
+    assert.equal(s.provider, VERCEL.provider);
+  }
+  assertTokens(run, steps, VERCEL.usage);
+
+  const trip = toolRoundTrip(steps, { toolName: WEATHER.toolName, callId, toolCarriesId: true });
+  assert.equal(trip.decision.span_id, decide.span_id);
+  assert.equal(trip.next.span_id, answer.span_id);
+  assert.deepEqual(decide.ctx, root.ctx);
+  assert.equal(decide.attributes["causeway.finish_reason"], "tool_calls");
+  assert.deepEqual(answer.out, [{ role: "assistant", content: WEATHER.answer }]);
+  if (tool.status !== "error") {
+    assert.equal(tool.output, toolResultJson);
+    assert.equal(trip.toolMessage.content, toolResultJson);
+  }
+  return { root, ...trip };
+}
+
 describe("Vercel AI SDK", () => {
   for (const [version, index] of [
     [5, 0],
@@ -325,7 +410,7 @@ describe("Vercel AI SDK", () => {
   }
 
   test("ai@7: no OpenTelemetry spans without @ai-sdk/otel, only lifecycle events", async () => {
-    // ai@7 moved span creation to the separate @ai-sdk/otel integration (not installed here) and its
+    // ai@7 moved span creation to the separate @ai-sdk/otel integration (not passed here) and its
     // TelemetryOptions take no tracer: with telemetry enabled the agent runs, integrations get lifecycle
     // events, and no span reaches the provider, so the collector stores nothing for it.
     const r = (await vercel)[4]!;
@@ -353,6 +438,32 @@ describe("Vercel AI SDK", () => {
       [SESSION.v7, VERCEL.toolCallId(7)],
     );
     assert.equal(rows.length, 0);
+  });
+
+  for (const [api, index] of [
+    ["agent", 0],
+    ["agent-stream", 1],
+  ] as const)
+    test(`ai@7 + @ai-sdk/otel ToolLoopAgent (${api}): invoke_agent root, a step per model call, the tool linked by id`, async () => {
+      const { result, run, steps } = await oneRun(vercelOtel, index);
+      assert.deepEqual(result.toolCallIds, [VERCEL_OTEL.toolCallId(api)]);
+      const { root } = assertVercelOtelRun(result.text, run, steps, VERCEL_OTEL.toolCallId(api));
+      assert.equal(run.session_id, SESSION.v7Otel);
+      assert.equal(run.status, "ok");
+      assert.equal(run.error_count, 0);
+      assert.equal(root.output, WEATHER.answer);
+    });
+
+  test("ai@7 + @ai-sdk/otel generateText: a throwing tool is an error step; the model is told and the run completes", async () => {
+    const { result, run, steps } = await oneRun(vercelOtel, 2);
+    const { tool, toolMessage } = assertVercelOtelRun(result.text, run, steps, VERCEL_OTEL.toolCallId("generateText", true));
+    assert.equal(tool.status, "error");
+    assert.equal(tool.status_message, WEATHER.error);
+    assert.equal(tool.output, null);
+    assert.match(String(toolMessage.content), new RegExp(WEATHER.error));
+    assert.equal(run.error_count, 1);
+    assert.equal(run.status, "ok");
+    assert.equal(run.session_id, null);
   });
 });
 
@@ -616,7 +727,7 @@ describe("Traceloop SDK", () => {
 
 describe("sessions", () => {
   test("one session row per session id, counting its runs", async () => {
-    await Promise.allSettled([vercel, agents, oiOpenAi, traceloop, traceloopAi]);
+    await Promise.allSettled([vercel, vercelOtel, agents, oiOpenAi, traceloop, traceloopAi]);
     // Session counts are refreshed right after each commit, outside the write transaction: allow a moment.
     const read = async () =>
       (
@@ -631,7 +742,7 @@ describe("sessions", () => {
       await new Promise((r) => setTimeout(r, 100));
       rows = await read();
     }
-    assert.equal(rows.length, 6);
+    assert.equal(rows.length, 7);
     for (const r of rows) assert.deepEqual([r.id, r.run_count], [r.id, r.runs]);
     assert.ok(rows.every((r) => r.runs > 0));
   });

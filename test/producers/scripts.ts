@@ -46,6 +46,16 @@ export const VERCEL = {
   ],
 } as const;
 
+/**
+ * AI SDK 7 with the `@ai-sdk/otel` integration: the same mock turns, model and usage as VERCEL, one call id per API
+ * (the runs without the integration use VERCEL's, and must leave no trace of them).
+ */
+export const VERCEL_OTEL = {
+  functionId: "weather-agent",
+  serviceName: "vercel-ai-v7-otel",
+  toolCallId: (api: string, failTool = false) => `call_v7_otel_${api}${failTool ? "_fail" : ""}`,
+} as const;
+
 /** OpenAI Agents SDK: Triage calls get_weather, hands off to the Forecaster agent, which answers. */
 export const AGENTS = {
   triage: "Triage",

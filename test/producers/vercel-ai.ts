@@ -18,9 +18,9 @@ import { VERCEL, WEATHER } from "@/test/producers/scripts";
  * `stream` (ai@5/6) the agent uses `streamText` and the mock's `doStream`: `ai.streamText` -> `ai.streamText.doStream`,
  * `ai.toolCall`, `ai.streamText.doStream`.
  * ai@7 emits no OpenTelemetry spans by itself: its spans (`invoke_agent`, `step N`, `chat`, `execute_tool`) come from
- * the separate `@ai-sdk/otel` integration, which is not installed here, and `TelemetryOptions` has no `tracer`.
- * For v7 the agent still runs with telemetry enabled and a per-call `Telemetry` integration that records the
- * lifecycle events v7 does produce; the result reports them (and the provider's trace ids, expected empty).
+ * the separate `@ai-sdk/otel` integration (see vercel-ai-otel.ts), and `TelemetryOptions` has no `tracer`. Here v7
+ * runs without it: telemetry enabled and a per-call `Telemetry` integration that records the lifecycle events v7
+ * does produce; the result reports them (and the provider's trace ids, expected empty).
  *
  * Registers an AsyncLocalStorage context manager globally (the AI SDK nests spans through the active context):
  * run it in its own process (child.ts).
@@ -34,17 +34,17 @@ export type VercelAiResult = ProducerResult & {
   telemetryEvents?: string[];
 };
 
-const weatherInput = z.object({ city: z.string() });
+export const weatherInput = z.object({ city: z.string() });
 
-function weatherExecute(failTool: boolean) {
+export function weatherExecute(failTool: boolean) {
   return async ({ city }: { city: string }) => {
     if (failTool) throw new Error(WEATHER.error);
     return { ...WEATHER.result, city };
   };
 }
 
-/** The scripted turns as the model returns them: v2 usage is flat, v3/v4 usage is detailed. */
-function turns(version: 5 | 6 | 7, failTool: boolean) {
+/** The scripted turns as the model returns them (v2 usage is flat, v3/v4 usage is detailed), calling `callId`. */
+export function turns(version: 5 | 6 | 7, callId: string) {
   const [u1, u2] = VERCEL.usage;
   const usage = (u: { input: number; output: number }) =>
     version === 5
@@ -59,7 +59,7 @@ function turns(version: 5 | 6 | 7, failTool: boolean) {
       content: [
         {
           type: "tool-call" as const,
-          toolCallId: VERCEL.toolCallId(version, failTool),
+          toolCallId: callId,
           toolName: WEATHER.toolName,
           input: JSON.stringify({ city: WEATHER.city }),
         },
@@ -73,8 +73,8 @@ function turns(version: 5 | 6 | 7, failTool: boolean) {
 }
 
 /** The same turns as stream parts (doStream): a tool-call step streams no text. */
-function streamTurns(version: 5 | 6, failTool: boolean) {
-  return turns(version, failTool).map((t) => [
+export function streamTurns(version: 5 | 6 | 7, callId: string) {
+  return turns(version, callId).map((t) => [
     { type: "stream-start" as const, warnings: [] },
     ...t.content.flatMap((c): object[] =>
       c.type === "text"
@@ -95,7 +95,8 @@ export async function runVercelAiAgent(o: VercelAiOptions): Promise<VercelAiResu
   const tracing = otlpTracing({ ...o, serviceName: `vercel-ai-v${o.version}`, protocol: "protobuf", processor: "batch" });
   const tracer = tracing.provider.getTracer("ai");
   const metadata: Record<string, string> = o.sessionId ? { sessionId: o.sessionId } : {};
-  const scripted = turns(o.version, failTool);
+  const callId = VERCEL.toolCallId(o.version, failTool);
+  const scripted = turns(o.version, callId);
   let call = 0;
   // The mocks' doGenerate returns the next scripted turn; the shapes differ per spec version only in usage/finish.
   const next = async () => scripted[Math.min(call++, scripted.length - 1)]!;
@@ -105,7 +106,7 @@ export async function runVercelAiAgent(o: VercelAiOptions): Promise<VercelAiResu
   let steps: { toolCalls: { toolCallId: string }[] }[];
   let telemetryEvents: string[] | undefined;
   if (o.stream && o.version !== 7) {
-    const parts = streamTurns(o.version, failTool);
+    const parts = streamTurns(o.version, callId);
     const nextStream = async () => {
       const chunks = parts[Math.min(call++, parts.length - 1)]!;
       return { stream: o.version === 5 ? toStream5(chunks) : toStream6(chunks) };
