@@ -456,8 +456,15 @@ describe("the collector is overloaded", () => {
         "acknowledged under overload",
       );
       // Quick means the refusal did not wait for the work it refuses (reading and decoding the body,
-      // behind every other request being decoded): typically well under these bounds.
-      assert.ok(p95 < 200, `refusals are quick: p95 ${p95.toFixed(0)} ms (${summary})`);
+      // behind every other request being decoded): refusals answer in a fraction of the time a stored
+      // request takes on the same machine at the same moment. The absolute figure is bench:ingest's
+      // (a fixed bound here failed on a machine running other jobs, load average ~10).
+      const okP50 = quantile(
+        ok.map((r) => r.ms),
+        0.5,
+      );
+      assert.ok(p50 < okP50 / 2, `refusals are quick: p50 ${p50.toFixed(0)} ms vs ${okP50.toFixed(0)} ms stored (${summary})`);
+      assert.ok(p95 < 1000, `refusals are quick: p95 ${p95.toFixed(0)} ms (${summary})`);
       assert.ok(p50 < 50, `refusals are quick: p50 ${p50.toFixed(0)} ms (${summary})`);
     },
   );
