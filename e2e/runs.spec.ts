@@ -87,3 +87,40 @@ test("a run opens from the list with its steps and decision links", async ({ pag
   await timeline.getByRole("row").nth(3).click();
   await expect(page).toHaveURL(/[?&]step=[0-9a-f]{16}/);
 });
+
+test("runs of one conversation form a session that opens the run list filtered to it", async ({ page }) => {
+  const session = `conv-e2e-${traceId().slice(0, 8)}`;
+  const [first, second, other] = [traceId(), traceId(), traceId()];
+  await withDb(async (c) => {
+    await insertRun(c, { id: first, agent: "concierge", name: "plan day one", status: "ok", startedAgoS: 90 });
+    await insertRun(c, { id: second, agent: "concierge", name: "plan day two", status: "live", startedAgoS: 20 });
+    await insertRun(c, { id: other, agent: "concierge", name: "unrelated errand", status: "ok", startedAgoS: 10 });
+    // What the collector writes for spans carrying gen_ai.conversation.id.
+    await c.query(`INSERT INTO sessions (project_id, id, run_count) SELECT id, $1, 2 FROM projects WHERE slug = 'default'`, [
+      session,
+    ]);
+    await c.query(`UPDATE runs SET session_id = $1 WHERE id = ANY($2::text[])`, [session, [first, second]]);
+  });
+
+  await page.goto("/runs");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sessions" }).click();
+  const row = page.getByRole("table", { name: "Sessions" }).getByRole("row").filter({ hasText: session });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("concierge");
+  // Runs: 2, one of them live.
+  await expect(row.getByRole("cell").nth(2)).toHaveText(/^\s*1 live\s*2\s*$/);
+
+  await row.getByRole("link", { name: session }).click();
+  await expect(page).toHaveURL(new RegExp(`/runs\\?session=${session}$`));
+  const runs = page.getByRole("table", { name: "Runs" });
+  await expect(runs.getByRole("row")).toHaveCount(3);
+  await expect(runs.getByRole("row").filter({ hasText: "plan day one" })).toBeVisible();
+  await expect(runs.getByRole("row").filter({ hasText: "plan day two" })).toBeVisible();
+  await expect(page.getByText(`Session:${session}`)).toBeVisible();
+
+  await page.getByRole("button", { name: "Remove session filter" }).click();
+  await expect(page).toHaveURL(/\/runs$/);
+  await expect(runs.getByRole("row").filter({ hasText: "unrelated errand" })).toBeVisible();
+  await expect(runs.getByRole("row").filter({ hasText: "plan day one" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Remove session filter" })).toHaveCount(0);
+});

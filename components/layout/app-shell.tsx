@@ -15,6 +15,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         </Link>
         <nav aria-label="Main" className="flex-1 space-y-0.5 px-2">
           <NavLink href="/runs">Runs</NavLink>
+          <NavLink href="/sessions">Sessions</NavLink>
           <NavLink href="/search">Search</NavLink>
           <NavLink href="/settings/policies">Policies</NavLink>
           {user.isAdmin && (

@@ -5,7 +5,7 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from "
 
 /**
  * One Server-Sent Events connection per tab (GET /api/v1/events). A "runs" event
- * invalidates the run list and the changed runs' queries, coalesced so a busy
+ * invalidates the run and session lists and the changed runs' queries, coalesced so a busy
  * collector cannot cause a refetch storm. A "control" event refreshes the control
  * views of the runs and agents it names (and the runs' status, which follows what the
  * agent applied) after a shorter wait: a person who just pressed Kill is watching.
@@ -27,6 +27,8 @@ export function LiveEventsProvider({ project = "default", children }: { project?
     const flush = () => {
       timer = null;
       void client.invalidateQueries({ queryKey: ["runs"] });
+      // A changed run changes its session's counts (and a new session appears): the session list follows.
+      void client.invalidateQueries({ queryKey: ["sessions"] });
       for (const runId of pending) void client.invalidateQueries({ queryKey: ["run", project, runId] });
       pending.clear();
     };

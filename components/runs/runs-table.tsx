@@ -1,11 +1,16 @@
 import Link from "next/link";
 import type { RunSummary } from "@/lib/api/schemas";
 import { formatAgo, formatCount, formatDuration, formatTimestamp } from "@/lib/format";
+import { sessionRunsHref, truncateMiddle } from "@/lib/sessions/format";
 import { RunStatusBadge } from "@/components/runs/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
 
-/** The run list: presentational, fed by ConnectedRuns. */
-export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
+/**
+ * The run list: presentational, fed by ConnectedRuns. A Session column appears when a run on the page has one
+ * (not when the list is already one session's: `sessionColumn` false).
+ */
+export function RunsTable({ runs, now, sessionColumn = true }: { runs: RunSummary[]; now: number; sessionColumn?: boolean }) {
+  const sessions = sessionColumn && runs.some((r) => r.sessionId);
   return (
     <Table label="Runs">
       <thead>
@@ -13,6 +18,7 @@ export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
           <Th>Status</Th>
           <Th>Agent</Th>
           <Th>Name</Th>
+          {sessions && <Th>Session</Th>}
           <Th>Started</Th>
           <Th className="text-right">Duration</Th>
           <Th className="text-right">Steps</Th>
@@ -37,6 +43,19 @@ export function RunsTable({ runs, now }: { runs: RunSummary[]; now: number }) {
                 {run.name || <span className="font-mono text-xs text-zinc-500">{run.id.slice(0, 12)}…</span>}
               </Link>
             </Td>
+            {sessions && (
+              <Td title={run.sessionId ?? undefined}>
+                {run.sessionId && (
+                  <Link
+                    href={sessionRunsHref(run.sessionId)}
+                    aria-label={`Runs of session ${run.sessionId}`}
+                    className="font-mono text-xs text-zinc-500 hover:text-zinc-900 hover:underline dark:hover:text-zinc-100"
+                  >
+                    {truncateMiddle(run.sessionId, 22)}
+                  </Link>
+                )}
+              </Td>
+            )}
             <Td title={formatTimestamp(run.startedAt)} className="text-zinc-500">
               {formatAgo(run.startedAt, now)}
             </Td>

@@ -107,6 +107,50 @@ export const runListQuery = z.object({
 });
 export type RunListQuery = z.infer<typeof runListQuery>;
 
+/** How many distinct agent names a session row carries (agentCount has the total). */
+export const SESSION_AGENT_NAMES = 3;
+
+/**
+ * Runs that share a conversation/session id. firstSeenAt/lastSeenAt are when Causeway
+ * received the session's spans (the list's order); startedAt/lastActivityAt are the
+ * agent's clock over its runs. The counts add up the session's runs.
+ */
+export const sessionSummary = z.object({
+  id: z.string(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+  startedAt: z.string().nullable(),
+  lastActivityAt: z.string().nullable(),
+  runCount: z.number(),
+  liveRunCount: z.number(),
+  errorRunCount: z.number(),
+  stepCount: z.number(),
+  llmCallCount: z.number(),
+  toolCallCount: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  totalTokens: z.number(),
+  errorCount: z.number(),
+  driftCount: z.number(),
+  /** Up to SESSION_AGENT_NAMES distinct service names, alphabetical. */
+  agents: z.array(z.string()),
+  agentCount: z.number(),
+});
+export type SessionSummary = z.infer<typeof sessionSummary>;
+
+export const sessionPage = z.object({ sessions: z.array(sessionSummary), nextCursor: z.string().nullable() });
+export type SessionPage = z.infer<typeof sessionPage>;
+
+export const sessionListQuery = z.object({
+  project: z.string().default("default"),
+  /** Session ids starting with this text (case-sensitive). */
+  q: z.string().max(512).optional(),
+  // A cursor carries a session id, which can be long.
+  cursor: z.string().max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type SessionListQuery = z.infer<typeof sessionListQuery>;
+
 export const role = z.enum(ROLES);
 export const scope = z.enum(SCOPES);
 

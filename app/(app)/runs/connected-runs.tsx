@@ -2,26 +2,36 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useState } from "react";
 import { queries } from "@/lib/api/queries";
 import { RUN_STATUSES, type RunPage } from "@/lib/api/schemas";
 import { RunsTable } from "@/components/runs/runs-table";
 import { RunsEmpty } from "@/components/runs/runs-empty";
 import { StatusFilter } from "@/components/runs/status-filter";
+import { SessionChip } from "@/components/runs/session-chip";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
+import { useNow } from "@/components/ui/use-now";
 import { useLive } from "@/components/live/live-events";
 
-type Props = { initialPage: RunPage; project: string; status: string; cursor: string; collectorUrl: string; renderedAt: number };
+type Props = {
+  initialPage: RunPage;
+  project: string;
+  status: string;
+  /** Only the runs of this session (`?session=`, from the Sessions page or a run's session link). */
+  session: string;
+  cursor: string;
+  collectorUrl: string;
+  renderedAt: number;
+};
 
 /** Data-bound run list: URL state (filters, page) -> query -> RunsTable. */
-export function ConnectedRuns({ initialPage, project, status, cursor, collectorUrl, renderedAt }: Props) {
+export function ConnectedRuns({ initialPage, project, status, session, cursor, collectorUrl, renderedAt }: Props) {
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
   const live = useLive();
   const { data, isFetching, error } = useQuery({
-    ...queries.runs({ project, status, cursor }),
+    ...queries.runs({ project, status, session, cursor }),
     refetchInterval: live ? false : 5_000,
     initialData: initialPage,
     initialDataUpdatedAt: renderedAt,
@@ -34,7 +44,7 @@ export function ConnectedRuns({ initialPage, project, status, cursor, collectorU
       if (v) next.set(k, v);
       else next.delete(k);
     }
-    router.push(`${pathname}?${next}`);
+    router.push(next.size ? `${pathname}?${next}` : pathname);
   };
   const selected = status ? status.split(",") : [];
 
@@ -49,18 +59,19 @@ export function ConnectedRuns({ initialPage, project, status, cursor, collectorU
           </span>
         }
       />
-      <div className="mb-3">
+      <div className="mb-3 flex flex-wrap items-center gap-x-4 gap-y-2">
         <StatusFilter
           statuses={RUN_STATUSES}
           selected={selected}
           onChange={(next) => navigate({ status: next.join(",") || undefined, cursor: undefined })}
         />
+        {session && <SessionChip sessionId={session} onRemove={() => navigate({ session: undefined, cursor: undefined })} />}
       </div>
       <Card>
         {data.runs.length === 0 ? (
-          <RunsEmpty filtered={selected.length > 0 || !!cursor} collectorUrl={collectorUrl} />
+          <RunsEmpty filtered={selected.length > 0 || !!session || !!cursor} collectorUrl={collectorUrl} />
         ) : (
-          <RunsTable runs={data.runs} now={now} />
+          <RunsTable runs={data.runs} now={now} sessionColumn={!session} />
         )}
         {(cursor || data.nextCursor) && (
           <div className="flex justify-end gap-2 border-t border-zinc-200 px-4 py-2 dark:border-zinc-800">
@@ -79,14 +90,4 @@ export function ConnectedRuns({ initialPage, project, status, cursor, collectorU
       </Card>
     </>
   );
-}
-
-/** A clock that ticks each second so live durations and "ago" labels move. */
-function useNow(initial: number): number {
-  const [now, setNow] = useState(initial);
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(id);
-  }, []);
-  return now;
 }

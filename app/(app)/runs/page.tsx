@@ -27,6 +27,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       initialPage={page}
       project={project.slug}
       status={query.status?.join(",") ?? ""}
+      session={query.session ?? ""}
       cursor={query.cursor ?? ""}
       collectorUrl={webEnv().collectorUrl}
       renderedAt={renderedAt}

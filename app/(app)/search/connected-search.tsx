@@ -13,6 +13,7 @@ import { SearchResults } from "@/components/search/search-results";
 import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { ErrorText } from "@/components/ui/field";
+import { useNow } from "@/components/ui/use-now";
 
 type Props = { project: string; query: string; cursor: string; renderedAt: number };
 type QueryProblem = { message: string; span: Span | null };
@@ -53,7 +54,7 @@ export function ConnectedSearch({ project, query, cursor, renderedAt }: Props) {
   // Only suggestions for what is in the input now, at the caret now: their range must still fit.
   const current = typed.q === draft && typed.caret === caret && !suggest.isPlaceholderData;
   const suggestions = suggest.data && current ? suggest.data.suggestions : [];
-  const now = useNow(renderedAt);
+  const now = useNow(renderedAt, 30_000);
 
   const go = (q: string, nextCursor?: string) => {
     const params = new URLSearchParams();
@@ -150,14 +151,4 @@ function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(id);
   }, [key, ms]);
   return settled;
-}
-
-/** A clock for "… ago" labels, ticking every half minute. */
-function useNow(initial: number): number {
-  const [now, setNow] = useState(initial);
-  useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), 30_000);
-    return () => clearInterval(id);
-  }, []);
-  return now;
 }
