@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { insertMessageRows } from "@/collector/store/messages";
 import type { IngestBatch, LogEventMessage, LogEventRow } from "@/collector/normalize/batch";
 import {
   applyLogEvents,
@@ -72,20 +73,7 @@ async function insertEventMessages(client: pg.PoolClient, batches: IngestBatch[]
     .filter((b) => b.logEvents.length > 0)
     .flatMap((b) => [...b.messages.values()].map((m) => ({ projectId: b.projectId, m })))
     .sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.m.hash, b.m.hash));
-  if (rows.length === 0) return;
-  await client.query(
-    `INSERT INTO messages (project_id, hash, role, content, byte_size, truncated)
-     SELECT p, h, r, c::jsonb, b, t FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bool[]) AS x(p, h, r, c, b, t)
-     ON CONFLICT (project_id, hash) DO NOTHING`,
-    [
-      rows.map((r) => r.projectId),
-      rows.map((r) => r.m.hash),
-      rows.map((r) => r.m.role),
-      rows.map((r) => r.m.content),
-      rows.map((r) => r.m.byteSize),
-      rows.map((r) => r.m.truncated),
-    ],
-  );
+  await insertMessageRows(client, rows);
 }
 
 /** Every span a group of batches wrote: its steps and the spans its log events name. */

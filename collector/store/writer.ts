@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { insertMessageRows } from "@/collector/store/messages";
 import type { AgentRow, IngestBatch, MessageRow, StepRow } from "@/collector/normalize/batch";
 import { rollupRuns } from "@/collector/store/rollup";
 import { applyPendingLogEvents, insertLogEvents, spanKeysOf } from "@/collector/store/log-events";
@@ -238,20 +239,7 @@ async function insertMessages(
       const k = `${b.projectId}/${hash}`;
       if (wanted.delete(k)) rows.push({ projectId: b.projectId, m });
     }
-  if (rows.length === 0) return;
-  await client.query(
-    `INSERT INTO messages (project_id, hash, role, content, byte_size, truncated)
-     SELECT p, h, r, c::jsonb, b, t FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bool[]) AS x(p, h, r, c, b, t)
-     ON CONFLICT (project_id, hash) DO NOTHING`,
-    [
-      rows.map((r) => r.projectId),
-      rows.map((r) => r.m.hash),
-      rows.map((r) => r.m.role),
-      rows.map((r) => r.m.content),
-      rows.map((r) => r.m.byteSize),
-      rows.map((r) => r.m.truncated),
-    ],
-  );
+  await insertMessageRows(client, rows);
 }
 
 async function updateRuns(

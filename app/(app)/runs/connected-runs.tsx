@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { useNow } from "@/components/ui/use-now";
 import { useLive } from "@/components/live/live-events";
+import { LiveStatus } from "@/components/live/live-status";
 
 type Props = {
   initialPage: RunPage;
@@ -53,11 +54,7 @@ export function ConnectedRuns({ initialPage, project, status, session, cursor, c
       <PageHeader
         title="Runs"
         description="Every agent execution Causeway has seen, newest first."
-        actions={
-          <span className="text-xs text-zinc-500" aria-live="polite">
-            {error ? `Refresh failed: ${error.message}` : isFetching ? "Refreshing…" : live ? "Live" : "Up to date (polling)"}
-          </span>
-        }
+        actions={<LiveStatus error={error} isFetching={isFetching} live={live} />}
       />
       <div className="mb-3 flex flex-wrap items-center gap-x-4 gap-y-2">
         <StatusFilter

@@ -11,6 +11,7 @@ import { Button } from "@/components/ui/button";
 import { Card, PageHeader } from "@/components/ui/card";
 import { useNow } from "@/components/ui/use-now";
 import { useLive } from "@/components/live/live-events";
+import { LiveStatus } from "@/components/live/live-status";
 
 type Props = { initialPage: SessionPage; project: string; q: string; cursor: string; renderedAt: number };
 const TYPING_MS = 250;
@@ -61,11 +62,7 @@ export function ConnectedSessions({ initialPage, project, q, cursor, renderedAt 
       <PageHeader
         title="Sessions"
         description="Runs grouped by conversation, most recent activity first."
-        actions={
-          <span className="text-xs text-zinc-500" aria-live="polite">
-            {error ? `Refresh failed: ${error.message}` : isFetching ? "Refreshing…" : live ? "Live" : "Up to date (polling)"}
-          </span>
-        }
+        actions={<LiveStatus error={error} isFetching={isFetching} live={live} />}
       />
       <div className="mb-3 max-w-sm">
         <input
