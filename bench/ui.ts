@@ -3,7 +3,8 @@
  * the real stack (`scripts/start.ts`: collector + production web build) on a fresh
  * Postgres database, a 10,000-span and a 100,000-span run sent as real OTLP through
  * the collector, 1,000,000 small runs in the runs table, then:
- *   - run-list API latency (first page, a status filter, deep keyset pages), p50/p95;
+ *   - run-list API latency (first page, status filters, two sorts, deep keyset pages newest first and by
+ *     tokens), p50/p95;
  *   - run API latency and payload size (raw and gzip) for both big runs;
  *   - time until the run page is interactive in Chromium, and time to select a step.
  * Targets (issue 4): list p95 ≤ 300 ms; 10k run interactive ≤ 1.5 s, 100k ≤ 5 s;
@@ -22,6 +23,7 @@ import pg from "pg";
 import { chromium } from "@playwright/test";
 import { migrate } from "@/lib/server/db/migrate";
 import { bigRunRequests, seedSmallRuns } from "@/bench/ui-seed";
+import { encodeRunCursor } from "@/lib/runs/cursor";
 import { freePort } from "@/test/helpers/collector";
 
 const BASE = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -104,6 +106,8 @@ async function main() {
       ["first page", "limit=50"],
       ["status=error", "limit=50&status=error"],
       ["status=live", "limit=50&status=live"],
+      ["tokens desc", "limit=50&sort=tokens&order=desc"],
+      ["duration asc", "limit=50&sort=duration&order=asc"],
     ] as const) {
       await api(`/api/v1/runs?${query}`);
       const times: number[] = [];
@@ -118,6 +122,32 @@ async function main() {
       cursor = (JSON.parse(r.body.toString()) as { nextCursor: string | null }).nextCursor;
     }
     log(`  ${"keyset pages".padEnd(14)} p50 ${ms(pct(deep, 50))}  p95 ${ms(pct(deep, 95))}  (60 consecutive pages)`);
+    // Sorted keyset pages, deep in the list: 60 consecutive pages from the middle of the tokens order.
+    const { rows: mid } = await (async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        return await c.query<{ v: string; s: string; id: string }>(
+          `SELECT total_tokens::text AS v, (extract(epoch FROM started_at) * 1000000)::bigint::text AS s, id FROM runs
+           ORDER BY total_tokens DESC, id DESC OFFSET $1 LIMIT 1`,
+          [Math.floor(SMALL_RUNS / 2)],
+        );
+      } finally {
+        await c.end();
+      }
+    })();
+    const sortedDeep: number[] = [];
+    cursor = mid[0]
+      ? encodeRunCursor({ sort: "tokens", order: "desc", value: BigInt(mid[0].v), startedUs: BigInt(mid[0].s), id: mid[0].id })
+      : null;
+    for (let i = 0; i < 60 && cursor; i++) {
+      const r = await api(`/api/v1/runs?limit=50&sort=tokens&order=desc&cursor=${encodeURIComponent(cursor)}`);
+      sortedDeep.push(r.ms);
+      cursor = (JSON.parse(r.body.toString()) as { nextCursor: string | null }).nextCursor;
+    }
+    log(
+      `  ${"tokens, deep".padEnd(14)} p50 ${ms(pct(sortedDeep, 50))}  p95 ${ms(pct(sortedDeep, 95))}  (60 consecutive pages from the middle)`,
+    );
 
     log("\nrun API (GET /api/v1/runs/{id}: run, steps, causal edges, drift points)");
     for (const size of [10_000, 100_000]) {

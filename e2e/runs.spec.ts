@@ -124,3 +124,52 @@ test("runs of one conversation form a session that opens the run list filtered t
   await expect(runs.getByRole("row").filter({ hasText: "plan day one" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Remove session filter" })).toHaveCount(0);
 });
+
+test("the run list sorts by a column header and filters by agent, both kept in the URL", async ({ page }) => {
+  const tag = traceId().slice(0, 6);
+  const [agent, other] = [`sorter-${tag}`, `bystander-${tag}`];
+  await withDb(async (c) => {
+    await insertRun(c, { id: traceId(), agent, name: `light ${tag}`, status: "ok", startedAgoS: 30, tokens: 10 });
+    await insertRun(c, { id: traceId(), agent, name: `heavy ${tag}`, status: "ok", startedAgoS: 50, tokens: 9_000_000 });
+    await insertRun(c, {
+      id: traceId(),
+      agent: other,
+      name: `heaviest ${tag}`,
+      status: "ok",
+      startedAgoS: 40,
+      tokens: 9_500_000,
+    });
+  });
+  await page.goto("/runs");
+  const table = page.getByRole("table", { name: "Runs" });
+  const tokens = table.getByRole("columnheader", { name: "Tokens" });
+  const names = () => table.getByRole("row").filter({ hasText: tag }).getByRole("link").allTextContents();
+
+  await tokens.getByRole("button", { name: "Tokens" }).click();
+  await expect(page).toHaveURL(/[?&]sort=tokens&order=desc/);
+  await expect(tokens).toHaveAttribute("aria-sort", "descending");
+  await expect(table.getByRole("row").nth(1)).toContainText(`heaviest ${tag}`);
+  expect(await names()).toEqual([`heaviest ${tag}`, `heavy ${tag}`, `light ${tag}`]);
+
+  await page.reload();
+  await expect(tokens).toHaveAttribute("aria-sort", "descending");
+  await expect(table.getByRole("row").nth(1)).toContainText(`heaviest ${tag}`);
+
+  // The header is a button: Enter flips the direction.
+  await tokens.getByRole("button", { name: "Tokens" }).press("Enter");
+  await expect(page).toHaveURL(/[?&]sort=tokens&order=asc/);
+  await expect(tokens).toHaveAttribute("aria-sort", "ascending");
+  await expect(table.getByRole("columnheader", { name: "Started" })).not.toHaveAttribute("aria-sort", /./);
+
+  await page.getByLabel("Agent").selectOption({ label: agent });
+  await expect(page).toHaveURL(/[?&]agent=[0-9a-f-]{36}/);
+  await expect(page).toHaveURL(/[?&]sort=tokens&order=asc/);
+  await expect(table.getByRole("row").filter({ hasText: `heaviest ${tag}` })).toHaveCount(0);
+  await expect(table.getByRole("row")).toHaveCount(3);
+  expect(await names()).toEqual([`light ${tag}`, `heavy ${tag}`]);
+
+  await page.getByRole("button", { name: "Clear filters" }).click();
+  await expect(page).not.toHaveURL(/agent=/);
+  await expect(page).toHaveURL(/[?&]sort=tokens&order=asc/);
+  await expect(table.getByRole("row").filter({ hasText: `heaviest ${tag}` })).toBeVisible();
+});

@@ -4,13 +4,34 @@ import { formatAgo, formatCount, formatDuration, formatTimestamp } from "@/lib/f
 import { sessionRunsHref, truncateMiddle } from "@/lib/sessions/format";
 import { RunStatusBadge } from "@/components/runs/status-badge";
 import { Table, Td, Th } from "@/components/ui/table";
+import { SortHeader, type RunSortState } from "@/components/runs/sort-header";
+import { DEFAULT_RUN_SORT, type RunSort } from "@/lib/runs/sort";
 
 /**
  * The run list: presentational, fed by ConnectedRuns. A Session column appears when a run on the page has one
- * (not when the list is already one session's: `sessionColumn` false).
+ * (not when the list is already one session's: `sessionColumn` false). With `onSort`, the headers of the
+ * sortable columns are buttons that sort the list by them.
  */
-export function RunsTable({ runs, now, sessionColumn = true }: { runs: RunSummary[]; now: number; sessionColumn?: boolean }) {
+export function RunsTable({
+  runs,
+  now,
+  sessionColumn = true,
+  sort = DEFAULT_RUN_SORT,
+  onSort,
+}: {
+  runs: RunSummary[];
+  now: number;
+  sessionColumn?: boolean;
+  sort?: RunSortState;
+  onSort?: (key: RunSort) => void;
+}) {
   const sessions = sessionColumn && runs.some((r) => r.sessionId);
+  const header = (label: string, key: RunSort, numeric = false) =>
+    onSort ? (
+      <SortHeader label={label} sortKey={key} state={sort} onSort={onSort} numeric={numeric} />
+    ) : (
+      <Th className={numeric ? "text-right" : ""}>{label}</Th>
+    );
   return (
     <Table label="Runs">
       <thead>
@@ -19,14 +40,15 @@ export function RunsTable({ runs, now, sessionColumn = true }: { runs: RunSummar
           <Th>Agent</Th>
           <Th>Name</Th>
           {sessions && <Th>Session</Th>}
-          <Th>Started</Th>
-          <Th className="text-right">Duration</Th>
-          <Th className="text-right">Steps</Th>
+          {header("Started", "started")}
+          {header("Last active", "activity")}
+          {header("Duration", "duration", true)}
+          {header("Steps", "steps", true)}
           <Th className="text-right">LLM</Th>
           <Th className="text-right">Tools</Th>
-          <Th className="text-right">Tokens</Th>
-          <Th className="text-right">Errors</Th>
-          <Th className="text-right">Drift</Th>
+          {header("Tokens", "tokens", true)}
+          {header("Errors", "errors", true)}
+          {header("Drift", "drift", true)}
         </tr>
       </thead>
       <tbody>
@@ -58,6 +80,9 @@ export function RunsTable({ runs, now, sessionColumn = true }: { runs: RunSummar
             )}
             <Td title={formatTimestamp(run.startedAt)} className="text-zinc-500">
               {formatAgo(run.startedAt, now)}
+            </Td>
+            <Td title={formatTimestamp(run.lastActivityAt)} className="text-zinc-500">
+              {formatAgo(run.lastActivityAt, now)}
             </Td>
             <Td className="text-right tabular-nums">
               {run.status === "live" ? formatDuration(now - Date.parse(run.startedAt)) : formatDuration(run.durationMs)}

@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import { z } from "zod";
 import { api } from "@/lib/api/client";
-import { apiKeyView, role, runPage, sessionPage, userView } from "@/lib/api/schemas";
+import { agentList, apiKeyView, role, runPage, sessionPage, userView } from "@/lib/api/schemas";
 import { runDetailResponse } from "@/lib/api/run-detail-wire";
 import { agentControl, runControl } from "@/lib/api/control-schemas";
 import { contextSeries, stepDetail } from "@/lib/api/step-schemas";
@@ -14,10 +14,25 @@ const meView = z.object({ principal: z.object({ kind: z.enum(["user", "api_key",
 
 /** TanStack Query options per resource, so keys and fetchers are defined once. */
 export const queries = {
-  runs: (params: { project: string; status?: string; session?: string; cursor?: string }) =>
+  runs: (params: {
+    project: string;
+    status?: string;
+    agent?: string;
+    session?: string;
+    sort?: string;
+    order?: string;
+    cursor?: string;
+  }) =>
     queryOptions({
       queryKey: ["runs", params],
       queryFn: () => api(runPage, `/api/v1/runs?${new URLSearchParams(stripEmpty(params))}`),
+    }),
+  /** The project's agents, for the run list's agent filter; agents come and go rarely. */
+  agents: (project = "default") =>
+    queryOptions({
+      queryKey: ["agents", project],
+      queryFn: () => api(agentList, `/api/v1/agents?project=${encodeURIComponent(project)}`),
+      staleTime: 60_000,
     }),
   /** Runs grouped by conversation/session id, newest activity first (GET /api/v1/sessions). */
   sessions: (params: { project: string; q?: string; cursor?: string }) =>

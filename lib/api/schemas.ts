@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ROLES, SCOPES } from "@/lib/auth/access";
+import { DEFAULT_RUN_SORT, RUN_SORTS, SORT_ORDERS } from "@/lib/runs/sort";
 
 /** Request and response shapes of the REST API, shared by route handlers, the UI and tests. */
 
@@ -86,6 +87,20 @@ export type RunDetail = z.infer<typeof runDetail>;
 export const runPage = z.object({ runs: z.array(runSummary), nextCursor: z.string().nullable() });
 export type RunPage = z.infer<typeof runPage>;
 
+/** An agent: a process (service.name + service.instance.id, "" when the SDK sent none) that executes runs. */
+export const agentSummary = z.object({
+  id: z.string(),
+  serviceName: z.string(),
+  instanceId: z.string(),
+  firstSeenAt: z.string(),
+  lastSeenAt: z.string(),
+});
+export type AgentSummary = z.infer<typeof agentSummary>;
+
+/** GET /api/v1/agents: by service name, then the most recently seen instance first; `truncated` past the cap. */
+export const agentList = z.object({ agents: z.array(agentSummary), truncated: z.boolean() });
+export type AgentList = z.infer<typeof agentList>;
+
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
     .string()
@@ -102,6 +117,9 @@ export const runListQuery = z.object({
   status: csv(runStatus).optional(),
   agent: z.string().uuid().optional(),
   session: z.string().max(512).optional(),
+  /** The column to order by; ties go by run id, in the same direction. */
+  sort: z.enum(RUN_SORTS).default(DEFAULT_RUN_SORT.sort),
+  order: z.enum(SORT_ORDERS).default(DEFAULT_RUN_SORT.order),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });

@@ -127,6 +127,7 @@ const MATRIX: {
   { mod: "v1/me", method: "GET", expect: READ },
   { mod: "v1/runs", method: "GET", expect: READ },
   { mod: "v1/sessions", method: "GET", expect: READ },
+  { mod: "v1/agents", method: "GET", expect: READ },
   { mod: "v1/runs/[runId]", method: "GET", expect: READ, params: async () => ({ runId: RUN_ID }) },
   { mod: "v1/projects", method: "GET", expect: READ },
   { mod: "v1/events", method: "GET", expect: READ },

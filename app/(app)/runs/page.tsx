@@ -18,17 +18,22 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
   // A server component renders once per request, so reading the clock here is deterministic for that response.
   // eslint-disable-next-line react-hooks/purity
   const renderedAt = Date.now();
-  // A stale or hand-edited cursor falls back to the newest page rather than an error page.
-  const page = await listRuns(getDb(), project.id, query).catch(() =>
-    listRuns(getDb(), project.id, { ...query, cursor: undefined }),
+  // A stale, hand-edited or other-order cursor falls back to the first page rather than an error page
+  // (and the list then pages from there).
+  const { page, cursor } = await listRuns(getDb(), project.id, query).then(
+    (page) => ({ page, cursor: query.cursor }),
+    async () => ({ page: await listRuns(getDb(), project.id, { ...query, cursor: undefined }), cursor: undefined }),
   );
   return (
     <ConnectedRuns
       initialPage={page}
       project={project.slug}
       status={query.status?.join(",") ?? ""}
+      agent={query.agent ?? ""}
       session={query.session ?? ""}
-      cursor={query.cursor ?? ""}
+      sort={query.sort}
+      order={query.order}
+      cursor={cursor ?? ""}
       collectorUrl={webEnv().collectorUrl}
       renderedAt={renderedAt}
     />
