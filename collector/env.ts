@@ -17,6 +17,7 @@ export function parseCollectorEnv(source: Record<string, string | undefined> = p
       "CAUSEWAY_INGEST_MAX_QUEUED_SPANS",
       "CAUSEWAY_INGEST_BATCH_SPANS",
       "CAUSEWAY_INGEST_FLUSH_MS",
+      "CAUSEWAY_INGEST_WORKER",
       "CAUSEWAY_RUN_IDLE_SECONDS",
       "CAUSEWAY_DRIFT",
       "CAUSEWAY_DRIFT_DEBOUNCE_MS",

@@ -5,7 +5,9 @@ import { createCollectorServer } from "@/collector/receiver/server";
 import { COLLECTOR_METRICS, createMetrics } from "@/collector/receiver/metrics";
 import { createIngestAuth } from "@/collector/receiver/auth";
 import { logsHandler, tracesHandler } from "@/collector/receiver/otlp";
-import { createPipeline } from "@/collector/pipeline";
+import { IngestWorker } from "@/collector/ingest/client";
+import { createPipeline, type Pipeline } from "@/collector/pipeline";
+import type { WriteResult } from "@/collector/store/writer";
 import { endQuietRuns } from "@/collector/store/liveness";
 import { notifyRunsChanged } from "@/collector/store/notify";
 import { DRIFT_METRICS } from "@/collector/drift/metrics";
@@ -23,15 +25,26 @@ import { controlRoutes } from "@/collector/control/routes";
 async function main(): Promise<void> {
   const env = parseCollectorEnv();
   const log = createLogger("collector", env.CAUSEWAY_LOG_LEVEL);
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6, connectionTimeoutMillis: 5000 });
+  // Authentication, readiness, the liveness sweep, and ingest writes when they run on this thread
+  // (CAUSEWAY_INGEST_WORKER=off); the ingest worker has its own connections.
+  const pool = new pg.Pool({
+    connectionString: env.DATABASE_URL,
+    max: env.CAUSEWAY_INGEST_WORKER === "on" ? 3 : 6,
+    connectionTimeoutMillis: 5000,
+  });
   pool.on("error", (error) => log.warn("database connection error", { error: error.message }));
 
   const metrics = createMetrics({ ...COLLECTOR_METRICS, ...DRIFT_METRICS, ...POLICY_METRICS });
   // Runtime policies: the drift detectors read them, and act on what they raise (pause/kill via live control).
   const policies = startPolicies(env, log, metrics);
   const drift = startDriftStage(env, log, metrics, policies.enforcer.onRaised, (projectId) => policies.source.get(projectId));
-  const pipeline = createPipeline(pool, env, log, metrics, (runs) => drift?.runsChanged(runs));
-  metrics.observe("causeway_collector_spans_queued", pipeline.queued);
+  // Decode -> normalize -> store runs in a worker thread: this thread stays free for the control channel.
+  const onCommitted = (runs: WriteResult["changedRuns"]) => drift?.runsChanged(runs);
+  const pipeline: Pipeline =
+    env.CAUSEWAY_INGEST_WORKER === "on"
+      ? new IngestWorker({ metrics, log, onCommitted })
+      : createPipeline(pool, env, log, metrics, onCommitted);
+  metrics.observe("causeway_collector_spans_queued", () => pipeline.queued());
   const deps = {
     auth: createIngestAuth(pool, { staticKey: env.CAUSEWAY_INGEST_KEY }),
     maxBodyBytes: env.CAUSEWAY_MAX_BODY_BYTES,
@@ -53,8 +66,8 @@ async function main(): Promise<void> {
     metrics,
     databaseReady: async () => (await pool.query("SELECT 1")).rowCount === 1,
     routes: {
-      "POST /v1/traces": tracesHandler(deps, (projectId, decoded) => pipeline.consume(projectId, decoded)),
-      "POST /v1/logs": logsHandler(deps, (projectId, decoded) => pipeline.consumeLogs(projectId, decoded)),
+      "POST /v1/traces": tracesHandler(deps, (projectId, format, body) => pipeline.traces(projectId, format, body)),
+      "POST /v1/logs": logsHandler(deps, (projectId, format, body) => pipeline.logs(projectId, format, body)),
     },
     match: controlRoutes({
       pool: controlPool,

@@ -2,28 +2,36 @@ import type pg from "pg";
 import type { Logger } from "@/lib/log";
 import { createRedactor } from "@/lib/ingest/redact";
 import type { DecodedLogs, DecodedTraces } from "@/lib/otlp/types";
+import { decodeLogsJson, decodeTracesJson } from "@/collector/decode/json";
+import { decodeLogsProtobuf, decodeTracesProtobuf } from "@/collector/decode/protobuf";
+import { MAX_REJECT_REASONS } from "@/collector/decode/reject";
 import type { CollectorEnv } from "@/collector/env";
 import { normalizeBatch } from "@/collector/normalize/normalize";
 import { normalizeLogs } from "@/collector/normalize/logs";
-import type { LogsOutcome } from "@/collector/receiver/otlp";
+import type { Format } from "@/collector/receiver/otlp";
 import type { Metrics } from "@/collector/receiver/metrics";
 import { notifyRunsChanged } from "@/collector/store/notify";
 import { StoreQueue } from "@/collector/store/queue";
 import { touchAfterCommit, type WriteResult } from "@/collector/store/writer";
 
 /**
- * The trace pipeline after decoding: normalize (conventions, redaction, caps) ->
- * store (batched transactions) -> "run changed" notification. `consume` resolves
- * once the spans are committed, which is when the receiver may answer 200.
- * `consumeLogs` is the same for GenAI events sent as log records: they become rows of the
- * same store queue, and the model call steps they belong to show their messages.
+ * The ingest pipeline behind the receiver: decode -> normalize (conventions, redaction,
+ * caps) -> store (batched transactions) -> "run changed" notification. `traces` and
+ * `logs` take a request's body and resolve once its spans (or GenAI log events) are
+ * committed, which is when the receiver may answer 200; they reject with DecodeError
+ * (400), RetryableError (429/503) or a database error. The collector runs it in a worker
+ * thread (collector/ingest/), so decoding and normalizing never delay the control
+ * channel on the main thread.
  */
 export type Pipeline = {
-  consume(projectId: string, decoded: DecodedTraces): Promise<void>;
-  consumeLogs(projectId: string, decoded: DecodedLogs): Promise<LogsOutcome>;
+  traces(projectId: string, format: Format, body: Uint8Array): Promise<IngestOutcome>;
+  logs(projectId: string, format: Format, body: Uint8Array): Promise<IngestOutcome>;
   queued(): number;
   close(): Promise<void>;
 };
+
+/** What the exporter is told besides 200: items rejected as unusable (partial_success). */
+export type IngestOutcome = { rejected: number; message: string };
 
 /** `afterCommit` learns the runs each committed batch changed (the drift stage); it must return at once. */
 export function createPipeline(
@@ -59,16 +67,39 @@ export function createPipeline(
     },
   });
   return {
-    async consume(projectId, decoded) {
-      const batch = normalizeBatch(projectId, decoded.spans, normalizeOptions);
-      await queue.enqueue(batch);
+    async traces(projectId, format, body) {
+      const decoded = decodeTraces(format, body);
+      metrics.inc("causeway_collector_spans_received_total", decoded.spans.length + decoded.rejected);
+      metrics.inc("causeway_collector_spans_rejected_total", decoded.rejected);
+      if (decoded.spans.length) await queue.enqueue(normalizeBatch(projectId, decoded.spans, normalizeOptions));
+      metrics.inc("causeway_collector_spans_accepted_total", decoded.spans.length);
+      return { rejected: decoded.rejected, message: decoded.rejectReasons.join("; ") };
     },
-    async consumeLogs(projectId, decoded) {
+    async logs(projectId, format, body) {
+      const decoded = decodeLogs(format, body);
+      metrics.inc("causeway_collector_log_records_received_total", decoded.records.length + decoded.rejected);
       const { batch, dropped, rejected, rejectReasons } = normalizeLogs(projectId, decoded.records, normalizeOptions);
       if (batch.logEvents.length) await queue.enqueue(batch);
-      return { dropped, rejected, rejectReasons };
+      metrics.inc("causeway_collector_log_records_dropped_total", dropped);
+      metrics.inc("causeway_collector_log_records_rejected_total", decoded.rejected + rejected);
+      const reasons = [...decoded.rejectReasons, ...rejectReasons].slice(0, MAX_REJECT_REASONS);
+      return { rejected: decoded.rejected + rejected, message: reasons.join("; ") };
     },
     queued: () => queue.queued,
     close: () => queue.close(),
   };
+}
+
+function decodeTraces(format: Format, body: Uint8Array): DecodedTraces {
+  if (body.length === 0) return { spans: [], rejected: 0, rejectReasons: [] };
+  return format === "json"
+    ? decodeTracesJson(Buffer.from(body.buffer, body.byteOffset, body.length).toString("utf8"))
+    : decodeTracesProtobuf(body);
+}
+
+function decodeLogs(format: Format, body: Uint8Array): DecodedLogs {
+  if (body.length === 0) return { records: [], rejected: 0, rejectReasons: [] };
+  return format === "json"
+    ? decodeLogsJson(Buffer.from(body.buffer, body.byteOffset, body.length).toString("utf8"))
+    : decodeLogsProtobuf(body);
 }

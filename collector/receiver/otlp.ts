@@ -1,10 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { DecodedLogs, DecodedTraces } from "@/lib/otlp/types";
 import { DecodeError } from "@/collector/decode/errors";
-import { decodeLogsJson, decodeTracesJson } from "@/collector/decode/json";
-import { decodeLogsProtobuf, decodeTracesProtobuf } from "@/collector/decode/protobuf";
 import { encodeLogsResponse, encodeStatus, encodeTraceResponse } from "@/collector/decode/responses";
-import { MAX_REJECT_REASONS } from "@/collector/decode/reject";
 import { BodyError, readBody } from "@/collector/receiver/body";
 import type { IngestAuth } from "@/collector/receiver/auth";
 import type { Metrics } from "@/collector/receiver/metrics";
@@ -17,10 +13,8 @@ import { isTransientDbError, RetryableError } from "@/collector/store/errors";
  * type, 429/503 + Retry-After when the collector or database cannot take it now.
  */
 export type Format = "protobuf" | "json";
-export type TracesSink = (projectId: string, decoded: DecodedTraces) => Promise<void>;
-/** What the logs pipeline did with a request's records (non-GenAI records are dropped, bad GenAI events rejected). */
-export type LogsOutcome = { dropped: number; rejected: number; rejectReasons: string[] };
-export type LogsSink = (projectId: string, decoded: DecodedLogs) => Promise<LogsOutcome>;
+/** The pipeline's side (collector/pipeline.ts): decodes, stores, and says how many items it rejected. */
+export type Sink = (projectId: string, format: Format, body: Uint8Array) => Promise<{ rejected: number; message: string }>;
 
 export function formatOf(contentType: string | undefined): Format | null {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
@@ -44,16 +38,16 @@ type Deps = {
  */
 export const MAX_INFLIGHT_REQUESTS = 16;
 
-export function tracesHandler(deps: Deps, sink: TracesSink) {
-  return limited(deps, (req, res) => receiveTraces(deps, sink, req, res));
+export function tracesHandler(deps: Deps, sink: Sink) {
+  return limited(deps, (req, res) => receive(deps, sink, encodeTraceResponse, req, res));
 }
 
 /**
  * POST /v1/logs: GenAI events sent as log records go down the pipeline like spans (collector/normalize/logs.ts);
  * other records are counted and dropped; GenAI events that cannot be used are rejected in partial_success.
  */
-export function logsHandler(deps: Deps, sink: LogsSink) {
-  return limited(deps, (req, res) => receiveLogs(deps, sink, req, res));
+export function logsHandler(deps: Deps, sink: Sink) {
+  return limited(deps, (req, res) => receive(deps, sink, encodeLogsResponse, req, res));
 }
 
 function limited(deps: Deps, receive: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
@@ -111,50 +105,24 @@ async function admit(
   return { format, projectId };
 }
 
-async function receiveTraces(deps: Deps, sink: TracesSink, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Reads the body (decompressed, capped) and hands it to the pipeline; 200 once stored. */
+async function receive(
+  deps: Deps,
+  sink: Sink,
+  encode: (format: Format, partial?: { rejected: number; message: string }) => Uint8Array | string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const admitted = await admit(deps, req, res);
   if (!admitted) return;
   const { format, projectId } = admitted;
   try {
     const body = await readBody(req, deps.maxBodyBytes);
-    const decoded = body.length === 0 ? { spans: [], rejected: 0, rejectReasons: [] } : decode(format, body);
-    deps.metrics.inc("causeway_collector_spans_received_total", decoded.spans.length + decoded.rejected);
-    deps.metrics.inc("causeway_collector_spans_rejected_total", decoded.rejected);
-    if (decoded.spans.length) await sink(projectId, decoded);
-    deps.metrics.inc("causeway_collector_spans_accepted_total", decoded.spans.length);
-    const partial = decoded.rejected ? { rejected: decoded.rejected, message: decoded.rejectReasons.join("; ") } : undefined;
-    send(res, format, 200, encodeTraceResponse(format, partial));
+    const outcome = body.length === 0 ? { rejected: 0, message: "" } : await sink(projectId, format, body);
+    send(res, format, 200, encode(format, outcome.rejected ? outcome : undefined));
   } catch (error) {
     handleError(res, format, error, deps.metrics);
   }
-}
-
-async function receiveLogs(deps: Deps, sink: LogsSink, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const admitted = await admit(deps, req, res);
-  if (!admitted) return;
-  const { format, projectId } = admitted;
-  try {
-    const body = await readBody(req, deps.maxBodyBytes);
-    const decoded: DecodedLogs =
-      body.length === 0
-        ? { records: [], rejected: 0, rejectReasons: [] }
-        : format === "json"
-          ? decodeLogsJson(body.toString("utf8"))
-          : decodeLogsProtobuf(body);
-    deps.metrics.inc("causeway_collector_log_records_received_total", decoded.records.length + decoded.rejected);
-    const outcome = decoded.records.length ? await sink(projectId, decoded) : { dropped: 0, rejected: 0, rejectReasons: [] };
-    const rejected = decoded.rejected + outcome.rejected;
-    deps.metrics.inc("causeway_collector_log_records_dropped_total", outcome.dropped);
-    deps.metrics.inc("causeway_collector_log_records_rejected_total", rejected);
-    const reasons = [...decoded.rejectReasons, ...outcome.rejectReasons].slice(0, MAX_REJECT_REASONS);
-    send(res, format, 200, encodeLogsResponse(format, rejected ? { rejected, message: reasons.join("; ") } : undefined));
-  } catch (error) {
-    handleError(res, format, error, deps.metrics);
-  }
-}
-
-function decode(format: Format, body: Buffer): DecodedTraces {
-  return format === "json" ? decodeTracesJson(body.toString("utf8")) : decodeTracesProtobuf(body);
 }
 
 function handleError(res: ServerResponse, format: Format, error: unknown, metrics: Metrics): void {

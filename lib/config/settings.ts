@@ -150,6 +150,11 @@ export const settings = {
     default: "10",
     doc: "How long the collector waits to fill a batch before writing what it has.",
   },
+  CAUSEWAY_INGEST_WORKER: {
+    schema: z.enum(["on", "off"]).default("on"),
+    default: "on",
+    doc: "`on`: the collector decodes, normalizes and stores spans in a worker thread, so ingest bursts never delay live-control commands (about 60 MiB more memory); `off`: all on the main thread.",
+  },
   CAUSEWAY_RUN_IDLE_SECONDS: {
     schema: z.coerce.number().int().min(1).default(300),
     default: "300",

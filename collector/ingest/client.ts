@@ -1,0 +1,127 @@
+import { Worker } from "node:worker_threads";
+import type { Logger } from "@/lib/log";
+import type { IngestOutcome, Pipeline } from "@/collector/pipeline";
+import type { Format } from "@/collector/receiver/otlp";
+import type { Metrics } from "@/collector/receiver/metrics";
+import { RetryableError } from "@/collector/store/errors";
+import type { WriteResult } from "@/collector/store/writer";
+import { fromWire, type FromWorker, type ToWorker } from "@/collector/ingest/protocol";
+
+type Options = {
+  metrics: Metrics;
+  log: Logger;
+  /** The runs a commit changed (the drift stage); must return at once. */
+  onCommitted(runs: WriteResult["changedRuns"]): void;
+};
+
+/**
+ * The ingest pipeline in a worker thread, behind the same interface as the in-thread one:
+ * the main thread keeps HTTP, authentication and the control channel, so a burst of
+ * decoding and normalizing never delays a kill on its way to an agent. If the worker dies,
+ * its requests fail with 503 (exporters retry; nothing unacknowledged was stored twice) and
+ * a new worker starts.
+ */
+export class IngestWorker implements Pipeline {
+  private worker!: Worker;
+  private readonly pending = new Map<number, { resolve(o: IngestOutcome): void; reject(e: Error): void }>();
+  private nextId = 1;
+  private queuedSpans = 0;
+  private closing: Promise<void> | null = null;
+  /** False between a worker's exit and its successor's start: requests get 503 (exporters retry). */
+  private running = false;
+
+  constructor(private readonly opts: Options) {
+    this.start();
+  }
+
+  traces(projectId: string, format: Format, body: Uint8Array): Promise<IngestOutcome> {
+    return this.send("traces", projectId, format, body);
+  }
+
+  logs(projectId: string, format: Format, body: Uint8Array): Promise<IngestOutcome> {
+    return this.send("logs", projectId, format, body);
+  }
+
+  queued(): number {
+    return this.queuedSpans;
+  }
+
+  /** Stops accepting and waits until the worker has stored everything it accepted. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      this.worker.once("exit", () => resolve());
+      this.worker.on("message", (m: FromWorker) => m.t === "closed" && void this.worker.terminate());
+      this.post({ t: "close" });
+    });
+    return this.closing;
+  }
+
+  /** A fault drill: ends the worker at once (what it holds fails with 503, as in a crash) and a new one starts. */
+  async restartWorker(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private send(signal: "traces" | "logs", projectId: string, format: Format, body: Uint8Array): Promise<IngestOutcome> {
+    if (this.closing) return Promise.reject(new RetryableError("collector is shutting down", 503, 5));
+    if (!this.running) return Promise.reject(new RetryableError("ingest worker restarting", 503, 1));
+    const id = this.nextId++;
+    // A copy the worker owns: the request's buffer may share its memory with other buffers.
+    const own = new Uint8Array(body);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ t: "ingest", id, signal, projectId, format, body: own }, [own.buffer]);
+    });
+  }
+
+  private post(m: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(m, transfer);
+  }
+
+  private start(): void {
+    const worker = new Worker(new URL("./boot.mjs", import.meta.url), {
+      workerData: { entry: new URL("./worker.ts", import.meta.url).href },
+      // A second V8 heap in the same process: keep its young generation small (the process's RSS is what
+      // the memory bound is about; the store queue's span limit bounds what the old generation holds).
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
+    this.worker = worker;
+    this.running = true;
+    worker.on("message", (m: FromWorker) => this.receive(m));
+    worker.on("error", (error) => this.opts.log.error("ingest worker failed", { error }));
+    worker.on("exit", (code) => {
+      if (this.worker !== worker) return;
+      this.running = false;
+      for (const p of this.pending.values()) p.reject(new RetryableError("ingest worker restarting", 503, 1));
+      this.pending.clear();
+      this.queuedSpans = 0;
+      if (this.closing) return;
+      this.opts.log.error("ingest worker exited; starting a new one", { code });
+      setTimeout(() => this.start(), 200).unref();
+    });
+  }
+
+  private receive(m: FromWorker): void {
+    switch (m.t) {
+      case "done":
+        this.pending.get(m.id)?.resolve(m.outcome);
+        this.pending.delete(m.id);
+        break;
+      case "failed":
+        this.pending.get(m.id)?.reject(fromWire(m.error));
+        this.pending.delete(m.id);
+        break;
+      case "queued":
+        this.queuedSpans = m.spans;
+        break;
+      case "metrics":
+        for (const [name, by] of Object.entries(m.inc)) this.opts.metrics.inc(name, by);
+        for (const [name, value] of Object.entries(m.set)) this.opts.metrics.set(name, value);
+        break;
+      case "committed":
+        this.opts.onCommitted(m.runs);
+        break;
+      case "closed":
+        break;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { parentPort } from "node:worker_threads";
+import pg from "pg";
+import { createLogger } from "@/lib/log";
+import { parseCollectorEnv } from "@/collector/env";
+import { createPipeline } from "@/collector/pipeline";
+import { toWire, type FromWorker, type ToWorker } from "@/collector/ingest/protocol";
+import type { Metrics } from "@/collector/receiver/metrics";
+
+/**
+ * The ingest worker thread: decode -> normalize -> store for the bodies the main thread
+ * received (collector/pipeline.ts), with its own database connections. It reports each
+ * request's outcome, the store queue's depth (the receiver refuses early when it is full),
+ * metric changes and the runs each commit changed (the drift stage on the main thread).
+ */
+const port = parentPort;
+if (!port) throw new Error("collector/ingest/worker.ts runs as a worker thread (collector/ingest/client.ts)");
+const post = (m: FromWorker) => port.postMessage(m);
+
+const env = parseCollectorEnv();
+const log = createLogger("collector", env.CAUSEWAY_LOG_LEVEL);
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 6, connectionTimeoutMillis: 5000 });
+pool.on("error", (error) => log.warn("database connection error", { error: error.message }));
+const metrics = forwardingMetrics(post);
+const pipeline = createPipeline(pool, env, log, metrics, (runs) => post({ t: "committed", runs }));
+
+let reported = -1;
+const reportQueued = () => {
+  const spans = pipeline.queued();
+  if (spans !== reported) post({ t: "queued", spans: (reported = spans) });
+};
+
+port.on("message", (m: ToWorker) => {
+  if (m.t === "close") {
+    void pipeline
+      .close()
+      .then(() => pool.end())
+      .finally(() => {
+        metrics.flush();
+        post({ t: "closed" });
+      });
+    return;
+  }
+  const work =
+    m.signal === "traces" ? pipeline.traces(m.projectId, m.format, m.body) : pipeline.logs(m.projectId, m.format, m.body);
+  reportQueued(); // decoded and queued synchronously: the main thread sees the queue grow at once
+  work
+    .then(
+      (outcome) => post({ t: "done", id: m.id, outcome }),
+      (error: unknown) => post({ t: "failed", id: m.id, error: toWire(error) }),
+    )
+    .finally(() => {
+      metrics.flush();
+      reportQueued();
+    });
+});
+
+/** Metrics recorded here, sent to the main thread's registry (which renders /metrics) in one message per request. */
+function forwardingMetrics(send: (m: FromWorker) => void): Metrics & { flush(): void } {
+  let inc: Record<string, number> = {};
+  let set: Record<string, number> = {};
+  let dirty = false;
+  return {
+    inc(name, by = 1) {
+      inc[name] = (inc[name] ?? 0) + by;
+      dirty = true;
+    },
+    set(name, value) {
+      set[name] = value;
+      dirty = true;
+    },
+    observe() {
+      throw new Error("gauges read at scrape time live on the main thread");
+    },
+    render: () => "",
+    flush() {
+      if (!dirty) return;
+      send({ t: "metrics", inc, set });
+      inc = {};
+      set = {};
+      dirty = false;
+    },
+  };
+}
