@@ -49,6 +49,7 @@ export class IngestWorker implements Pipeline {
   /** Stops accepting and waits until the worker has stored everything it accepted. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
+      if (!this.running) return resolve(); // between a crash and its replacement: nothing is held
       this.worker.once("exit", () => resolve());
       this.worker.on("message", (m: FromWorker) => m.t === "closed" && void this.worker.terminate());
       this.post({ t: "close" });
@@ -96,7 +97,7 @@ export class IngestWorker implements Pipeline {
       this.queuedSpans = 0;
       if (this.closing) return;
       this.opts.log.error("ingest worker exited; starting a new one", { code });
-      setTimeout(() => this.start(), 200).unref();
+      setTimeout(() => this.closing || this.start(), 200).unref();
     });
   }
 
