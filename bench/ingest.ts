@@ -258,6 +258,9 @@ function pct(values: number[], p: number): number {
 let running: RunningCollector | undefined;
 main().catch((error: unknown) => {
   if (running) process.stderr.write(`collector log:\n${running.logs.join("").slice(-4000)}\n`);
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  const cause = (error as { cause?: unknown }).cause;
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? error.stack : String(error)}${cause ? `\ncause: ${String(cause)}` : ""}\n`,
+  );
   process.exit(1);
 });

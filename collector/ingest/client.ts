@@ -81,9 +81,6 @@ export class IngestWorker implements Pipeline {
   private start(): void {
     const worker = new Worker(new URL("./boot.mjs", import.meta.url), {
       workerData: { entry: new URL("./worker.ts", import.meta.url).href },
-      // A second V8 heap in the same process: keep its young generation small (the process's RSS is what
-      // the memory bound is about; the store queue's span limit bounds what the old generation holds).
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
     });
     this.worker = worker;
     this.running = true;

@@ -31,7 +31,7 @@ export function createCollectorServer(opts: {
     },
     ...opts.routes,
   };
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     const route = routes[`${req.method} ${path}`] ?? opts.match?.(req.method ?? "GET", path ?? "/");
     try {
@@ -44,6 +44,13 @@ export function createCollectorServer(opts: {
       else res.destroy();
     }
   });
+  // Exporters keep connections open between batches. The server must not be the side that closes an idle
+  // one first: a request written as it closes fails with "other side closed" (fetch failed), and POSTs are not
+  // retried by HTTP clients. 65 s outlasts the usual client and load-balancer idle timeouts (Node's 4–5 s,
+  // AWS ALB's 60 s); clients that read the Keep-Alive hint stop one second before.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 }
 
 export function send(res: ServerResponse, status: number, body: unknown): void {
