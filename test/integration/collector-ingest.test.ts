@@ -134,19 +134,24 @@ describe("a real OpenTelemetry SDK agent", () => {
     const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
     const detail = await getRunDetail(db, project.id, traceId);
     assert.ok(detail);
+    // Steps are named by what tells them apart (the two model calls by their input tokens: 52, then 88),
+    // not by start order: spans started within the same clock tick tie on start time.
     const name = (spanId: string) => {
       const s = detail.steps.find((x) => x.spanId === spanId)!;
-      return `${s.kind}:${s.name}#${detail.steps.filter((x) => x.kind === s.kind).indexOf(s)}`;
+      return `${s.kind}:${s.name}${s.kind === "llm" ? `(${s.inputTokens} in)` : ""}`;
     };
     assert.deepEqual(
       detail.edges.map((e) => `${name(e.from)} -${e.kind}(${e.via})-> ${name(e.to)}`),
       [
-        "llm:chat gpt-4o#0 -tool_call(call_weather_1)-> tool:get_weather#0",
-        "tool:get_weather#0 -tool_result(call_weather_1)-> llm:chat gpt-4o#1",
+        "llm:chat gpt-4o(52 in) -tool_call(call_weather_1)-> tool:get_weather",
+        "tool:get_weather -tool_result(call_weather_1)-> llm:chat gpt-4o(88 in)",
       ],
     );
     assert.deepEqual(
-      detail.steps.filter((s) => s.kind === "llm").map((s) => s.contextSize),
+      detail.steps
+        .filter((s) => s.kind === "llm")
+        .sort((a, b) => (a.inputTokens ?? 0) - (b.inputTokens ?? 0))
+        .map((s) => s.contextSize),
       [2, 4],
       "system + user, then system + user + assistant call + tool result",
     );
