@@ -204,6 +204,32 @@ describe("a run controlled from the REST API", () => {
     assert.deepEqual(twins.map((t) => t.body.replayed).sort(), [false, true, true, true, true]);
     assert.equal((await runControl(callers, runId)).state.version, 2);
   });
+
+  test("concurrent commands from different people: none is lost, each event has its own version", async () => {
+    const runId = newRunId();
+    const c = await connect(runId);
+    const answers = await Promise.all(
+      Array.from({ length: 16 }, async (_, i) =>
+        json(
+          await commandRun(callers, runId, { action: i % 2 ? "resume" : "pause" }, "operator", { "idempotency-key": `k${i}` }),
+        ),
+      ),
+    );
+    const changed = answers.filter((a) => a.status === 202).length;
+    assert.ok(
+      answers.every((a) => a.status === 202 || a.status === 200),
+      JSON.stringify(answers.map((a) => a.status)),
+    );
+    const { state, history } = await runControl(callers, runId);
+    // Two commands decided on the same snapshot would both claim the same version (a lost update).
+    assert.equal(state.version, changed);
+    assert.deepEqual(
+      history.map((e) => e.version).sort((a, b) => a - b),
+      Array.from({ length: changed }, (_, i) => i + 1),
+    );
+    await until(() => c.state.version === state.version, "the client has the last state");
+    assert.equal(c.state.desired, state.desired);
+  });
 });
 
 describe("the agent channel", () => {

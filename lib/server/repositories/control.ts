@@ -1,5 +1,6 @@
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { Db } from "@/lib/server/db/prisma";
+import type pg from "pg";
+import { poolOf, type Db } from "@/lib/server/db/prisma";
 import type { Principal } from "@/lib/auth/access";
 import { CONTROL_CHANNEL, formatControlNotice, type ControlNotice } from "@/lib/control/channel";
 import {
@@ -49,58 +50,108 @@ type TxOutcome =
   | { kind: "refused"; message: string }
   | { kind: "not_found" };
 
+/**
+ * A run command is the latency users feel when they press Kill, so it takes two round
+ * trips on the raw connection pool instead of a locking transaction of six: a snapshot
+ * (run, binding, both control sides, an earlier use of the idempotency key), the
+ * transition decided here by lib/control/state.ts, then one statement that writes the
+ * run's control row only if neither side moved since the snapshot (the agent's row held
+ * FOR SHARE, in the lock order the collector uses), appends the event and notifies.
+ * Losing that race re-reads and decides again.
+ */
 export async function issueRunCommand(
   db: Db,
   projectId: string,
   runId: string,
   cmd: ControlCommand,
 ): Promise<CommandOutcome<RunControlState>> {
-  const outcome = await retryOnTwin(() =>
-    db.$transaction(async (tx): Promise<TxOutcome> => {
-      // The run, its agent binding and an earlier command with this idempotency key, in one round trip.
-      // A twin request committing meanwhile is caught by the key's unique index (retryOnTwin).
-      const [run] = await tx.$queryRaw<({ bound_agent_id: string | null } & Partial<EventRow>)[]>`
-        SELECT COALESCE(rc.agent_id, r.agent_id)::text AS bound_agent_id, p.*
-        FROM runs r LEFT JOIN run_controls rc ON rc.project_id = r.project_id AND rc.run_id = r.id
-        LEFT JOIN LATERAL (${EVENT_SELECT} WHERE e.project_id = ${projectId}::uuid AND e.request_id = ${cmd.requestId}) p ON true
-        WHERE r.project_id = ${projectId}::uuid AND r.id = ${runId}`;
-      if (!run) return { kind: "not_found" };
-      const prior = priorOf(run.id ? (run as EventRow) : undefined, cmd, (e) => e.run_id === runId && e.agent_id === null);
-      if (prior) return "event" in prior ? { kind: "applied", event: prior.event, replayed: true } : conflict(prior);
-      return runCommandLocked(tx, projectId, runId, run.bound_agent_id, cmd);
-    }),
-  );
-  if (outcome.kind === "not_found" || outcome.kind === "refused") return outcome;
-  const state = (await readRunState(db, projectId, runId))!;
-  return outcome.kind === "unchanged"
-    ? { kind: "unchanged", state }
-    : { kind: "applied", state, event: toEvent(outcome.event), replayed: outcome.replayed };
+  const pool = poolOf(db);
+  return retryOnTwin(async () => {
+    for (let attempt = 1; ; attempt++) {
+      const snap = await readRunSnapshot(pool, projectId, runId, cmd.requestId);
+      if (!snap) return { kind: "not_found" };
+      if (snap.priorEvent) {
+        const prior = await findPrior(db, projectId, cmd, (e) => e.run_id === runId && e.agent_id === null);
+        if (prior && "event" in prior) return { kind: "applied", state: snap.state, event: toEvent(prior.event), replayed: true };
+        if (prior) return { kind: "refused", message: prior.conflict };
+      }
+      if (snap.agentId && !snap.agentHasControlRow) {
+        // The agent's row is what a concurrent agent command locks: it must exist to be held.
+        await pool.query(`INSERT INTO agent_controls (agent_id) VALUES ($1::uuid) ON CONFLICT DO NOTHING`, [snap.agentId]);
+        continue;
+      }
+      const t = runTransition(snap.run?.desired ?? "running", cmd.action);
+      if (t.kind === "unchanged") return { kind: "unchanged", state: snap.state };
+      if (t.kind === "refused") return t;
+      const own = { desired: t.desired, version: (snap.run?.version ?? 0) + 1, reason: cmd.reason, actorLabel: cmd.actor.label };
+      const e = effectiveControl(own, snap.agent);
+      const event = await writeRunCommand(pool, { projectId, runId, cmd, own, effective: e, snap });
+      if (event) {
+        const state: RunControlState = {
+          ...snap.state,
+          desired: e.desired,
+          version: e.version,
+          reason: e.reason,
+          actor: e.actor,
+          source: e.source,
+          run: { desired: own.desired, version: own.version },
+        };
+        return { kind: "applied", state, event: toEvent(event), replayed: false };
+      }
+      // A concurrent command (or a twin with this key) changed either side after the snapshot.
+      if (attempt >= 20) throw new Error(`control command on run ${runId}: the state kept changing under it`);
+    }
+  });
 }
 
-async function runCommandLocked(
-  tx: Tx,
+type RunSnapshot = {
+  state: RunControlState;
+  run: ControlSide | null;
+  agent: ControlSide | null;
+  agentId: string | null;
+  agentHasControlRow: boolean;
+  priorEvent: boolean;
+};
+
+async function readRunSnapshot(
+  pool: pg.Pool,
   projectId: string,
   runId: string,
-  agentId: string | null,
-  cmd: ControlCommand,
-): Promise<TxOutcome> {
-  const agent = agentId ? await lockAgent(tx, agentId, "FOR SHARE") : null;
-  // Creates the control row if needed and locks it, in one statement.
-  const [rc] = await tx.$queryRaw<{ desired: ControlDesired; version: number }[]>`
-      INSERT INTO run_controls (project_id, run_id) VALUES (${projectId}::uuid, ${runId})
-      ON CONFLICT (project_id, run_id) DO UPDATE SET updated_at = run_controls.updated_at
-      RETURNING desired::text AS desired, version`;
-  const t = runTransition(rc!.desired, cmd.action);
-  if (t.kind !== "change") {
-    // A twin with the same key may have committed while this one waited for the lock, and made it a no-op.
-    const prior = await findPrior(tx, projectId, cmd, (e) => e.run_id === runId && e.agent_id === null);
-    if (prior) return "event" in prior ? { kind: "applied", event: prior.event, replayed: true } : conflict(prior);
-    return t.kind === "unchanged" ? { kind: "unchanged" } : t;
-  }
-  // Under both locks the new effective state is certain: it travels in the notification, which
-  // Postgres delivers at commit, so collectors push it without reading it back.
-  const own = { desired: t.desired, version: rc!.version + 1, reason: cmd.reason, actorLabel: cmd.actor.label };
-  const e = effectiveControl(own, agent);
+  requestId: string | null,
+): Promise<RunSnapshot | null> {
+  const { rows } = await pool.query<RunStateRow & { agent_has_row: boolean; prior: boolean }>(RUN_STATE_SQL, [
+    projectId,
+    runId,
+    requestId,
+  ]);
+  const r = rows[0];
+  if (!r) return null;
+  const run = side(r.run_desired, r.run_version, r.run_reason, r.run_actor);
+  const agent = side(r.agent_desired, r.agent_version, r.agent_reason, r.agent_actor);
+  return {
+    state: runStateOf(r, run, agent),
+    run,
+    agent,
+    agentId: r.agent_id,
+    agentHasControlRow: r.agent_has_row,
+    priorEvent: r.prior,
+  };
+}
+
+/** The conditional write: the event row, or null when the snapshot it was decided on is stale. */
+async function writeRunCommand(
+  pool: pg.Pool,
+  w: {
+    projectId: string;
+    runId: string;
+    cmd: ControlCommand;
+    own: ControlSide;
+    effective: ReturnType<typeof effectiveControl>;
+    snap: RunSnapshot;
+  },
+): Promise<EventRow | null> {
+  const { projectId, runId, cmd, own, effective: e, snap } = w;
+  // The state travels in the notification, which Postgres delivers at commit: collectors push it without reading it back.
   const notice = formatControlNotice({
     projectId,
     runId,
@@ -108,19 +159,45 @@ async function runCommandLocked(
     version: e.version,
     state: { desired: e.desired, version: e.version, reason: e.reason, actor: e.actor, source: e.source },
   });
-  const [event] = await tx.$queryRaw<EventRow[]>`
-      WITH u AS (
-        UPDATE run_controls SET desired = ${t.desired}::"ControlDesired", version = ${own.version}, reason = ${cmd.reason},
-          actor_label = ${cmd.actor.label}, agent_id = COALESCE(agent_id, ${agentId}::uuid), updated_at = now()
-        WHERE project_id = ${projectId}::uuid AND run_id = ${runId} RETURNING version),
-      e AS (
-        INSERT INTO control_events (project_id, run_id, action, desired, version, actor_type, actor_id, actor_label, reason, request_id)
-        SELECT ${projectId}::uuid, ${runId}, ${cmd.action}::"ControlAction", ${e.desired}::"ControlDesired", ${e.version},
-               ${cmd.actor.type}::"ActorType", ${cmd.actor.id}, ${cmd.actor.label}, ${cmd.reason}, ${cmd.requestId}
-        FROM u RETURNING *),
-      n AS (SELECT pg_notify(${CONTROL_CHANNEL}, ${notice}))
-    ${EVENT_COLUMNS} FROM e CROSS JOIN n`;
-  return { kind: "applied", event: event!, replayed: false };
+  const { rows } = await pool.query<EventRow>(
+    `WITH a AS (
+       SELECT 1 FROM agent_controls WHERE agent_id = $3::uuid AND version = $4 FOR SHARE),
+     u AS (
+       INSERT INTO run_controls AS rc (project_id, run_id, desired, version, reason, actor_label, agent_id)
+       SELECT $1::uuid, $2, $5::"ControlDesired", $6, $7, $8, $3::uuid
+       WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM a)
+       ON CONFLICT (project_id, run_id) DO UPDATE SET desired = EXCLUDED.desired, version = EXCLUDED.version,
+         reason = EXCLUDED.reason, actor_label = EXCLUDED.actor_label, agent_id = COALESCE(rc.agent_id, EXCLUDED.agent_id),
+         updated_at = now()
+       WHERE rc.version = $9
+       RETURNING version),
+     e AS (
+       INSERT INTO control_events (project_id, run_id, action, desired, version, actor_type, actor_id, actor_label, reason, request_id)
+       SELECT $1::uuid, $2, $10::"ControlAction", $11::"ControlDesired", $12, $13::"ActorType", $14, $8, $7, $15
+       FROM u RETURNING *),
+     n AS (SELECT pg_notify($16, $17) FROM e)
+     ${EVENT_COLUMNS_SQL} FROM e CROSS JOIN n`,
+    [
+      projectId,
+      runId,
+      snap.agentId,
+      snap.agent?.version ?? 0,
+      own.desired,
+      own.version,
+      cmd.reason,
+      cmd.actor.label,
+      snap.run?.version ?? 0,
+      cmd.action,
+      e.desired,
+      e.version,
+      cmd.actor.type,
+      cmd.actor.id,
+      cmd.requestId,
+      CONTROL_CHANNEL,
+      notice,
+    ],
+  );
+  return rows[0] ?? null;
 }
 
 /**
@@ -249,7 +326,12 @@ async function reachLiveRuns(
 }
 
 /** An earlier event with this idempotency key: the same command is replayed, a different one is refused. */
-async function findPrior(tx: Tx, projectId: string, cmd: ControlCommand, sameTarget: (e: EventRow) => boolean): Promise<Prior> {
+async function findPrior(
+  tx: Tx | Db,
+  projectId: string,
+  cmd: ControlCommand,
+  sameTarget: (e: EventRow) => boolean,
+): Promise<Prior> {
   const [e] = await tx.$queryRaw<
     EventRow[]
   >`${EVENT_SELECT} WHERE e.project_id = ${projectId}::uuid AND e.request_id = ${cmd.requestId}`;
@@ -314,10 +396,11 @@ type EventRow = {
 };
 type ReachRow = { reach_runs: number | null; reach_delivered: number | null; reach_applied: number | null };
 
-const EVENT_COLUMNS = Prisma.sql`
+const EVENT_COLUMNS_SQL = `
   SELECT e.id::text AS id, e.run_id, e.agent_id::text AS agent_id, e.parent_id::text AS parent_id, e.action::text AS action,
          e.desired::text AS desired, e.version, e.actor_type::text AS actor_type, e.actor_label, e.reason, e.request_id,
          e.issued_at, e.delivered_at, e.acknowledged_at, e.applied_at, e.applied_span_id`;
+const EVENT_COLUMNS = Prisma.raw(EVENT_COLUMNS_SQL);
 const EVENT_SELECT = Prisma.sql`${EVENT_COLUMNS} FROM control_events e`;
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -382,20 +465,27 @@ type RunStateRow = {
   connected: boolean | null;
 };
 
+/**
+ * A run's control state; $3, an idempotency key, also tells whether an event already used it.
+ * Read on the raw pool: it is the first round trip of every command.
+ */
+const RUN_STATE_SQL = `
+  SELECT rc.desired::text AS run_desired, rc.version AS run_version, rc.reason AS run_reason, rc.actor_label AS run_actor,
+         COALESCE(rc.agent_id, ru.agent_id)::text AS agent_id, ac.agent_id IS NOT NULL AS agent_has_row,
+         ac.desired::text AS agent_desired, ac.version AS agent_version, ac.reason AS agent_reason, ac.actor_label AS agent_actor,
+         rc.applied_version, rc.applied_at, rc.applied_span_id, rc.registered_at, rc.client_seen_at,
+         rc.client_lease_until > now() AS connected,
+         EXISTS (SELECT 1 FROM control_events e WHERE e.project_id = $1::uuid AND e.request_id = $3::text) AS prior
+  FROM runs ru
+  LEFT JOIN run_controls rc ON rc.project_id = ru.project_id AND rc.run_id = ru.id
+  LEFT JOIN agent_controls ac ON ac.agent_id = COALESCE(rc.agent_id, ru.agent_id)
+  WHERE ru.project_id = $1::uuid AND ru.id = $2`;
+
 async function readRunState(db: Db, projectId: string, runId: string): Promise<RunControlState | null> {
-  const [r] = await db.$queryRaw<RunStateRow[]>`
-    SELECT rc.desired::text AS run_desired, rc.version AS run_version, rc.reason AS run_reason, rc.actor_label AS run_actor,
-           COALESCE(rc.agent_id, ru.agent_id)::text AS agent_id,
-           ac.desired::text AS agent_desired, ac.version AS agent_version, ac.reason AS agent_reason, ac.actor_label AS agent_actor,
-           rc.applied_version, rc.applied_at, rc.applied_span_id, rc.registered_at, rc.client_seen_at,
-           rc.client_lease_until > now() AS connected
-    FROM runs ru
-    LEFT JOIN run_controls rc ON rc.project_id = ru.project_id AND rc.run_id = ru.id
-    LEFT JOIN agent_controls ac ON ac.agent_id = COALESCE(rc.agent_id, ru.agent_id)
-    WHERE ru.project_id = ${projectId}::uuid AND ru.id = ${runId}`;
-  if (!r) return null;
-  const run = side(r.run_desired, r.run_version, r.run_reason, r.run_actor);
-  const agent = side(r.agent_desired, r.agent_version, r.agent_reason, r.agent_actor);
+  return (await readRunSnapshot(poolOf(db), projectId, runId, null))?.state ?? null;
+}
+
+function runStateOf(r: RunStateRow, run: ControlSide | null, agent: ControlSide | null): RunControlState {
   const e = effectiveControl(run, agent);
   return {
     desired: e.desired,
