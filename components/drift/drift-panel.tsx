@@ -1,5 +1,6 @@
 import type { DriftEvidence } from "@/lib/api/drift-schemas";
 import type { RunDetail } from "@/lib/api/schemas";
+import { detectorLabel } from "@/lib/drift/labels";
 import { DriftBadge } from "@/components/drift/drift-badge";
 import { orderDriftPoints } from "@/components/drift/drift-order";
 import { EvidenceView } from "@/components/drift/evidence-view";
@@ -12,15 +13,6 @@ export type DriftPanelProps = {
   evidence?: ReadonlyMap<string, DriftEvidence>;
   selectedSpanId?: string | null;
   onSelect: (spanId: string) => void;
-};
-
-const DETECTOR_LABEL: Record<string, string> = {
-  loop: "loop",
-  error_cascade: "error cascade",
-  policy: "policy",
-  new_egress: "new egress",
-  budget: "budget",
-  trajectory: "trajectory",
 };
 
 /**
@@ -45,9 +37,7 @@ export function DriftPanel({ driftPoints, steps, evidence, selectedSpanId, onSel
           >
             <div className="flex flex-wrap items-center gap-2">
               <DriftBadge severity={point.severity} />
-              <span className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-                {DETECTOR_LABEL[point.detector] ?? point.detector}
-              </span>
+              <span className="text-xs font-medium text-zinc-700 dark:text-zinc-300">{detectorLabel(point.detector)}</span>
               {ev?.rule && <span className="font-mono text-[11px] text-zinc-500">{ev.rule}</span>}
               <button
                 type="button"

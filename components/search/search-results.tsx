@@ -1,17 +1,9 @@
 import Link from "next/link";
 import type { SearchPage } from "@/lib/api/search-schemas";
 import { formatAgo, formatTimestamp } from "@/lib/format";
+import { detectorLabel } from "@/lib/drift/labels";
 import { DriftBadge } from "@/components/drift/drift-badge";
 import { RunStatusBadge } from "@/components/runs/status-badge";
-
-const DETECTOR_LABEL: Record<string, string> = {
-  loop: "loop",
-  error_cascade: "error cascade",
-  policy: "policy",
-  new_egress: "new egress",
-  budget: "budget",
-  trajectory: "trajectory",
-};
 
 /**
  * Search results: each a link to replay at its step. The link holds the whole row, so its
@@ -30,9 +22,7 @@ export function SearchResults({ page, now }: { page: SearchPage; now: number }) 
             <span className="flex flex-wrap items-center gap-2">
               {r.severity && <DriftBadge severity={r.severity} />}
               {r.detector && (
-                <span className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-                  {DETECTOR_LABEL[r.detector] ?? r.detector}
-                </span>
+                <span className="text-xs font-medium text-zinc-700 dark:text-zinc-300">{detectorLabel(r.detector)}</span>
               )}
               {!r.detector && (
                 <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-[11px] font-medium text-zinc-600 dark:bg-zinc-800 dark:text-zinc-400">

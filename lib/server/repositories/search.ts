@@ -36,30 +36,31 @@ const STATEMENT_TIMEOUT_MS = 10_000;
 const CANDIDATE_CAP = 20_000;
 const CANDIDATE_TIMEOUT_MS = 1_000;
 
-type DriftRow = {
+/** Columns both page queries return (lib/search/compile.ts): the run and the step a result points at. */
+type MomentRow = {
+  run_id: string;
+  run_name: string;
+  run_status: SearchResult["runStatus"];
+  agent: string | null;
+  span_id: string;
+  step_name: string | null;
+  step_kind: string | null;
+  detector: string | null;
+  severity: Severity | null;
+};
+
+type DriftRow = MomentRow & {
   drift_id: string;
   created_ms: bigint;
   created_at: Date;
-  run_id: string;
-  span_id: string;
   detector: string;
   severity: Severity;
   summary: string;
-  run_name: string;
-  run_status: SearchResult["runStatus"];
   started_at: Date;
-  agent: string | null;
-  step_name: string | null;
-  step_kind: string | null;
 };
 
-type StepRow = {
-  run_id: string;
-  run_name: string;
-  run_status: SearchResult["runStatus"];
+type StepRow = MomentRow & {
   started_us: bigint;
-  agent: string | null;
-  span_id: string;
   step_name: string;
   step_kind: string;
   step_start_ns: string;
@@ -67,12 +68,9 @@ type StepRow = {
   model: string | null;
   message_role: string | null;
   message_content: unknown;
-  detector: string | null;
-  severity: Severity | null;
   summary: string | null;
 };
 
-const href = (runId: string, spanId: string) => `/runs/${runId}?step=${spanId}`;
 const nsToIso = (ns: string) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
 
 export async function searchMoments(
@@ -181,9 +179,9 @@ async function withTimeout<T>(db: Db, q: CompiledQuery, ms: number): Promise<T[]
   }
 }
 
-function driftResult(r: DriftRow): SearchResult {
+/** The part of a result that is the same for both kinds: where it happened, and the link to replay there. */
+function moment(r: MomentRow): Omit<SearchResult, "kind" | "summary" | "matched" | "time"> {
   return {
-    kind: "drift",
     runId: r.run_id,
     runName: r.run_name,
     runStatus: r.run_status,
@@ -193,11 +191,12 @@ function driftResult(r: DriftRow): SearchResult {
     stepKind: r.step_kind,
     detector: r.detector,
     severity: r.severity,
-    summary: r.summary,
-    matched: null,
-    time: r.created_at.toISOString(),
-    href: href(r.run_id, r.span_id),
+    href: `/runs/${r.run_id}?step=${r.span_id}`,
   };
+}
+
+function driftResult(r: DriftRow): SearchResult {
+  return { kind: "drift", ...moment(r), summary: r.summary, matched: null, time: r.created_at.toISOString() };
 }
 
 function stepResult(r: StepRow, words: string[]): SearchResult {
@@ -211,22 +210,7 @@ function stepResult(r: StepRow, words: string[]): SearchResult {
         : r.model
           ? `model call to ${r.model}`
           : r.step_name);
-  return {
-    kind: "step",
-    runId: r.run_id,
-    runName: r.run_name,
-    runStatus: r.run_status,
-    agent: r.agent,
-    spanId: r.span_id,
-    stepName: r.step_name,
-    stepKind: r.step_kind,
-    detector: r.detector,
-    severity: r.severity,
-    summary,
-    matched: said,
-    time: nsToIso(r.step_start_ns),
-    href: href(r.run_id, r.span_id),
-  };
+  return { kind: "step", ...moment(r), summary, matched: said, time: nsToIso(r.step_start_ns) };
 }
 
 /**
