@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { DriftStep } from "@/lib/drift/types";
 import type { RunRef } from "@/lib/live/channels";
+import { stepOrder } from "@/lib/runs/step-order";
 
 /**
  * What an evaluation reads about one run: the run row (status, agent) and its steps
@@ -33,6 +34,8 @@ type StepRowDb = {
   parent_span_id: string | null;
   kind: DriftStep["kind"];
   name: string;
+  start_ns: string;
+  end_ns: string | null;
   status: DriftStep["status"];
   status_message: string | null;
   tool_name: string | null;
@@ -46,7 +49,8 @@ type StepRowDb = {
 };
 
 const STEPS = `
-  SELECT s.span_id, s.parent_span_id, s.kind::text AS kind, s.name, s.status::text AS status, s.status_message,
+  SELECT s.span_id, s.parent_span_id, s.kind::text AS kind, s.name, s.start_ns, s.end_ns, s.status::text AS status,
+    s.status_message,
     CASE WHEN s.kind = 'tool' THEN COALESCE(s.tool_name, s.name) END AS tool_name,
     CASE WHEN s.kind = 'tool' THEN
       CASE WHEN octet_length(p.input) <= ${MAX_ARGUMENT_BYTES} THEN p.input ELSE 'md5:' || md5(p.input) END
@@ -63,15 +67,27 @@ const STEPS = `
   FROM steps s
   LEFT JOIN step_payloads p ON p.project_id = s.project_id AND p.run_id = s.run_id AND p.span_id = s.span_id
   WHERE s.project_id = $1 AND s.run_id = $2
-  -- The run view's order (lib/server/repositories/run-detail.ts), so "step N" means the same step there.
-  ORDER BY s.start_ns, s.span_id`;
+  ORDER BY s.start_ns`;
 
 export async function loadSteps(db: Queryable, run: RunRef): Promise<DriftStep[]> {
   const { rows } = await db.query<StepRowDb>(STEPS, [run.projectId, run.runId]);
-  return rows.map((r, i) => ({
+  // The run view's order (lib/server/repositories/run-detail.ts), so "step N" means the same step there.
+  const order = stepOrder(
+    rows.map((r) => ({
+      spanId: r.span_id,
+      parentSpanId: r.parent_span_id,
+      startNs: BigInt(r.start_ns),
+      endNs: r.end_ns === null ? null : BigInt(r.end_ns),
+    })),
+  );
+  return order.map((at, i) => toDriftStep(rows[at]!, i + 1));
+}
+
+function toDriftStep(r: StepRowDb, index: number): DriftStep {
+  return {
     spanId: r.span_id,
     parentSpanId: r.parent_span_id,
-    index: i + 1,
+    index,
     kind: r.kind,
     name: r.name,
     status: r.status,
@@ -84,5 +100,5 @@ export async function loadSteps(db: Queryable, run: RunRef): Promise<DriftStep[]
     contextBytes: r.context_bytes === null ? null : Number(r.context_bytes),
     outputHashes: r.output_hashes ?? [],
     egressTarget: r.egress_target,
-  }));
+  };
 }

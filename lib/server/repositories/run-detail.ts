@@ -2,6 +2,7 @@ import { poolOf, type Db } from "@/lib/server/db/prisma";
 import type { RunDetail, StepSummary } from "@/lib/api/schemas";
 import { decodeRunDetail, RunDetailWireBuilder, type RunDetailWire } from "@/lib/api/run-detail-wire";
 import { buildCausalEdges, type GraphStep } from "@/lib/graph/causal";
+import { stepOrder } from "@/lib/runs/step-order";
 import { findRunSummary } from "@/lib/server/repositories/runs";
 
 /**
@@ -15,7 +16,8 @@ const STEPS = `
          CASE WHEN cardinality(call_ids) + cardinality(tool_result_ids) > 0
               THEN json_build_array(call_ids, call_names, tool_result_ids)::text END AS facts
   FROM steps WHERE project_id = $1::uuid AND run_id = $2
-  ORDER BY start_ns, span_id`;
+  -- The index's order, so nearly sorted already: stepOrder (lib/runs/step-order.ts) orders ties.
+  ORDER BY start_ns`;
 
 type StepRowDb = [...StepRowHead, ...StepRowTail];
 type StepRowHead = [
@@ -59,13 +61,34 @@ export async function getRunDetailWire(db: Db, projectId: string, runId: string)
   ]);
   if (!run) return null;
   const rows = result.rows;
-  const wire = new RunDetailWireBuilder(rows[0]?.[7] ?? "0"); // ordered by start
   const graphSteps: GraphStep[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    // Destructured in place (no per-row slices): this loop runs once per step, 100k times for a big run.
+    // Destructured in place (no per-row slices): these loops run once per step, 100k times for a big run.
+    const [spanId, parentSpanId, kind, name, , , , startNs, endNs, agentName] = rows[i]!;
+    const [, , , , , , , , , , , , toolName, toolCallId, , , handoffTo, , facts] = rows[i]!;
+    const [callIds, callNames, toolResultIds] = facts === null ? NO_FACTS : (JSON.parse(facts) as Facts);
+    graphSteps[i] = {
+      spanId,
+      parentSpanId,
+      kind,
+      name,
+      startNs: BigInt(startNs),
+      endNs: endNs === null ? null : BigInt(endNs),
+      toolName,
+      toolCallId,
+      agentName,
+      handoffTo,
+      decidedCalls: callIds.length ? callIds.map((id, k) => ({ id: id || null, name: callNames[k] ?? "" })) : NO_CALLS,
+      consumedResultIds: toolResultIds,
+    };
+  }
+  // The SQL order is by start only: steps started in one clock tick are put in run order here.
+  const order = stepOrder(graphSteps);
+  const wire = new RunDetailWireBuilder(rows[0]?.[7] ?? "0"); // the earliest start: rows come by start
+  for (const i of order) {
     const [spanId, parentSpanId, kind, name, family, status, statusMessage, startNs, endNs, agentName, provider, model] =
       rows[i]!;
-    const [, , , , , , , , , , , , toolName, toolCallId, inputTokens, outputTokens, handoffTo, contextSize, facts] = rows[i]!;
+    const [, , , , , , , , , , , , toolName, toolCallId, inputTokens, outputTokens, handoffTo, contextSize] = rows[i]!;
     wire.addStep({
       spanId,
       parentSpanId,
@@ -86,23 +109,8 @@ export async function getRunDetailWire(db: Db, projectId: string, runId: string)
       handoffTo,
       contextSize,
     });
-    const [callIds, callNames, toolResultIds] = facts === null ? NO_FACTS : (JSON.parse(facts) as Facts);
-    graphSteps[i] = {
-      spanId,
-      parentSpanId,
-      kind,
-      name,
-      startNs: BigInt(startNs),
-      endNs: endNs === null ? null : BigInt(endNs),
-      toolName,
-      toolCallId,
-      agentName,
-      handoffTo,
-      decidedCalls: callIds.length ? callIds.map((id, k) => ({ id: id || null, name: callNames[k] ?? "" })) : NO_CALLS,
-      consumedResultIds: toolResultIds,
-    };
   }
-  for (const edge of buildCausalEdges(graphSteps)) wire.addEdge(edge);
+  for (const edge of buildCausalEdges(order.map((i) => graphSteps[i]!))) wire.addEdge(edge);
   return wire.finish(
     run,
     drift.map((d) => ({
