@@ -415,7 +415,10 @@ export function normalizeGenAi(span: Span, options: GenAiOptions = {}): Normaliz
   }
 
   return compact({
-    ...step,
+    family: step.family,
+    kind: step.kind,
+    name: step.name,
+    consumed: step.consumed,
     provider,
     model,
     agentName,
@@ -441,8 +444,12 @@ export function normalizeGenAi(span: Span, options: GenAiOptions = {}): Normaliz
 
 /** The step without keys whose value is undefined (steps compare and serialise cleanly). */
 export function compact(step: NormalizedStep): NormalizedStep {
-  const out = { ...step } as Record<string, unknown>;
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  // Copied rather than `delete`d: deleting keys turns an object into a slow dictionary-mode one (ingest hot path).
+  const out: Record<string, unknown> = {};
+  for (const k in step) {
+    const v = step[k as keyof NormalizedStep];
+    if (v !== undefined) out[k] = v;
+  }
   return out as NormalizedStep;
 }
 
