@@ -57,10 +57,8 @@ const STEPS = `
     END AS tool_arguments,
     CASE WHEN s.kind = 'tool' THEN md5(p.output) END AS result_digest,
     s.input_tokens, s.total_tokens,
-    -- Bytes of context only where tokens are missing: summing message sizes is the one costly column.
-    CASE WHEN s.kind = 'llm' AND s.input_tokens IS NULL AND cardinality(s.context_hashes) > 0 THEN
-      (SELECT sum(m.byte_size) FROM messages m WHERE m.project_id = s.project_id AND m.hash = ANY(s.context_hashes))
-    END AS context_bytes,
+    -- Bytes of context where tokens are missing (summed at ingest).
+    CASE WHEN s.kind = 'llm' AND s.input_tokens IS NULL AND s.context_count > 0 THEN s.context_bytes END AS context_bytes,
     CASE WHEN s.kind = 'llm' THEN s.output_hashes END AS output_hashes,
     CASE WHEN s.span_kind = 3 THEN COALESCE(s.attributes->>'url.full', s.attributes->>'http.url',
       s.attributes->>'server.address', s.attributes->>'net.peer.name', s.attributes->>'http.host') END AS egress_target

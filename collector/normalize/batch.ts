@@ -23,6 +23,8 @@ export type StepRow = {
   outputTokens: number | null;
   totalTokens: number | null;
   contextHashes: string[];
+  /** Stored bytes of those messages, repeats included: the context size chart and drift read it without a join. */
+  contextBytes: number;
   outputHashes: string[];
   /** Causal facts (collector/normalize/facts.ts): decided calls ("" = no id) and tool results in context. */
   callIds: string[];

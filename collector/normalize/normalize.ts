@@ -4,7 +4,7 @@ import { normalizeSpan } from "@/lib/conventions";
 import { createCleaner, messageHash, type Cleaner } from "@/lib/ingest/clean";
 import type { Redactor } from "@/lib/ingest/redact";
 import type { Span } from "@/lib/otlp/types";
-import { agentKey, type AgentRow, type IngestBatch, type MessageRow, type StepRow } from "@/collector/normalize/batch";
+import { agentKey, type AgentRow, type IngestBatch, type StepRow } from "@/collector/normalize/batch";
 import { stepFacts, type StoredMessage } from "@/collector/normalize/facts";
 
 /**
@@ -83,6 +83,7 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
     outputTokens: n.outputTokens ?? null,
     totalTokens: totalTokens !== undefined && totalTokens <= INT32_MAX ? totalTokens : null,
     contextHashes: context.map((m) => m.hash),
+    contextBytes: context.reduce((sum, m) => sum + m.bytes, 0),
     outputHashes: produced.map((m) => m.hash),
     callIds: facts.callIds,
     callNames: facts.callNames,
@@ -134,7 +135,12 @@ function bodyOf(n: NormalizedStep, which: "input" | "output", clean: Cleaner): {
  * Stores a message once per content hash; returns its hash (for the step's ordered context) and its cleaned ids.
  * GenAI events sent as logs go through here too (collector/normalize/logs.ts), so their messages are the same rows.
  */
-export function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, clean: Cleaner): StoredMessage & { hash: string } {
+export function storeMessage(
+  m: ChatMessage,
+  path: string,
+  batch: IngestBatch,
+  clean: Cleaner,
+): StoredMessage & { hash: string; bytes: number } {
   const before = clean.truncated.length;
   const body: Record<string, unknown> = {
     role: clean.text(m.role, `${path}.role`),
@@ -151,8 +157,9 @@ export function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, c
   // Fixed key order (role, content, tool_calls, tool_call_id, name): equal messages serialize equally.
   const content = JSON.stringify(body);
   const hash = messageHash(content);
-  if (!batch.messages.has(hash)) {
-    const row: MessageRow = {
+  let row = batch.messages.get(hash);
+  if (!row) {
+    row = {
       hash,
       role: body.role as string,
       content,
@@ -163,6 +170,7 @@ export function storeMessage(m: ChatMessage, path: string, batch: IngestBatch, c
   }
   return {
     hash,
+    bytes: row.byteSize,
     role: body.role as string,
     toolCalls: body.tool_calls as StoredMessage["toolCalls"],
     toolCallId: body.tool_call_id as string | undefined,

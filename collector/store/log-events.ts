@@ -229,6 +229,8 @@ const UPDATE_STEPS = `
     context_hashes = u.context_hashes,
     output_hashes = u.output_hashes,
     context_count = cardinality(u.context_hashes),
+    context_bytes = (SELECT COALESCE(sum(m.byte_size), 0) FROM unnest(u.context_hashes) AS h(hash)
+                     JOIN messages m ON m.project_id = u.p AND m.hash = h.hash::bpchar),
     call_ids = u.call_ids,
     call_names = u.call_names,
     tool_result_ids = u.tool_result_ids,

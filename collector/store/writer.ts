@@ -157,6 +157,7 @@ const STEP_COLUMNS = [
   ["context_hashes", "text[]"],
   ["output_hashes", "text[]"],
   ["context_count", "int"],
+  ["context_bytes", "bigint"],
   ["call_ids", "text[]"],
   ["call_names", "text[]"],
   ["tool_result_ids", "text[]"],
@@ -193,7 +194,7 @@ function stepJson(projectId: string, s: StepRow): string {
     `"agent_name":${jn(s.agentName)},"provider":${jn(s.provider)},"model":${jn(s.model)},"tool_name":${jn(s.toolName)},` +
     `"tool_call_id":${jn(s.toolCallId)},"input_tokens":${jn(s.inputTokens)},"output_tokens":${jn(s.outputTokens)},` +
     `"total_tokens":${jn(s.totalTokens)},"context_hashes":${j(s.contextHashes)},"output_hashes":${j(s.outputHashes)},` +
-    `"context_count":${s.contextHashes.length},"call_ids":${j(s.callIds)},"call_names":${j(s.callNames)},` +
+    `"context_count":${s.contextHashes.length},"context_bytes":${s.contextBytes},"call_ids":${j(s.callIds)},"call_names":${j(s.callNames)},` +
     `"tool_result_ids":${j(s.toolResultIds)},"handoff_to":${jn(s.handoffTo)},` +
     `"attributes":${s.attributes},"events":${s.events},"links":${s.links},"scope_name":${j(s.scopeName)}}`
   );

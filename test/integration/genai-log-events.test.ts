@@ -126,6 +126,15 @@ async function assertShownAsIfTheSpansCarriedTheMessages(agent: RecordedLogsAgen
       [spans.chat2, 4],
     ],
   );
+  for (const p of series!.points) {
+    const d = await getStepDetail(db, projectId, traceId, p.spanId);
+    assert.ok(p.bytes > 0);
+    assert.equal(
+      p.bytes,
+      d!.inputMessages.reduce((n, m) => n + m.byteSize, 0),
+      "bytes of the messages the log events gave",
+    );
+  }
 }
 
 async function snapshot(traceId: string) {

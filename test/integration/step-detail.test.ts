@@ -360,9 +360,11 @@ describe("a run with 10k model calls", () => {
       [project.id, N, WINDOW],
     );
     await sql.query(
-      `INSERT INTO steps (project_id, run_id, span_id, kind, name, start_ns, context_hashes, input_tokens)
+      // Context count and bytes as the collector stores them (summed at ingest).
+      `INSERT INTO steps (project_id, run_id, span_id, kind, name, start_ns, context_hashes, context_count, context_bytes, input_tokens)
        SELECT $1, $2, lpad(to_hex(i), 16, '0'), 'llm', 'chat', 1000 + i,
-              ARRAY(SELECT encode(sha256(('m'||j)::bytea), 'hex') FROM generate_series(i, i + $4::int - 1) j), 100 + i
+              ARRAY(SELECT encode(sha256(('m'||j)::bytea), 'hex') FROM generate_series(i, i + $4::int - 1) j), $4::int,
+              (SELECT sum(30 + j % 100) FROM generate_series(i, i + $4::int - 1) j), 100 + i
        FROM generate_series(1, $3::int) i`,
       [project.id, runId, N, WINDOW],
     );

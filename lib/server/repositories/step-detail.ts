@@ -144,30 +144,15 @@ export async function runExists(db: Db, projectId: string, runId: string): Promi
 
 /**
  * The context size of every model call of a run, for the "context size per step" chart: message
- * count, total stored bytes and input tokens. One query, no message content read: the run's
- * distinct context hashes are looked up once by primary key, then summed per step with a hash
- * join (cost follows the run's total context length, not steps × index probes; ~0.4 s for 10k
- * calls of 50 messages on Postgres). All steps come back (light columns) so each call's agent can
- * be resolved through its ancestors.
+ * count, stored bytes (summed at ingest) and input tokens. One read of the run's light columns, no
+ * message touched. All steps come back so each call's agent can be resolved through its ancestors.
  */
 export async function getContextSeries(db: Db, projectId: string, runId: string): Promise<ContextSeries | null> {
   const rows = await db.$queryRaw<(LightRowDb & { message_count: number; bytes: number })[]>`
-    WITH sizes AS MATERIALIZED (
-      SELECT m.hash::text AS hash, m.byte_size FROM messages m
-      WHERE m.project_id = ${projectId}::uuid AND m.hash = ANY(ARRAY(
-        SELECT DISTINCT h.hash FROM steps s, unnest(s.context_hashes) AS h(hash)
-        WHERE s.project_id = ${projectId}::uuid AND s.run_id = ${runId} AND s.kind = 'llm')::bpchar[])
-    ), totals AS (
-      SELECT s.span_id, count(*) AS message_count, sum(z.byte_size) AS bytes
-      FROM steps s CROSS JOIN LATERAL unnest(s.context_hashes) AS h(hash) LEFT JOIN sizes z ON z.hash = h.hash
-      WHERE s.project_id = ${projectId}::uuid AND s.run_id = ${runId} AND s.kind = 'llm'
-      GROUP BY s.span_id
-    )
-    SELECT s.span_id, s.parent_span_id, s.kind::text AS kind, s.agent_name, s.start_ns::text AS start_ns, s.input_tokens,
-           COALESCE(t.message_count, 0)::int AS message_count, COALESCE(t.bytes, 0)::float8 AS bytes
-    FROM steps s LEFT JOIN totals t ON t.span_id = s.span_id
-    WHERE s.project_id = ${projectId}::uuid AND s.run_id = ${runId}
-    ORDER BY s.start_ns, s.span_id`;
+    SELECT span_id, parent_span_id, kind::text AS kind, agent_name, start_ns::text AS start_ns, input_tokens,
+           context_count AS message_count, context_bytes::float8 AS bytes
+    FROM steps s WHERE project_id = ${projectId}::uuid AND run_id = ${runId}
+    ORDER BY s.start_ns, s.span_id`; // s.: the bare name would sort by the text column of the same name
   if (rows.length === 0) return (await runExists(db, projectId, runId)) ? { runId, points: [] } : null;
   const agents = resolveAgents(rows.map(toLight));
   const points: ContextPoint[] = rows
