@@ -63,7 +63,13 @@ const STEPS = `
     CASE WHEN s.span_kind = 3 THEN COALESCE(s.attributes->>'url.full', s.attributes->>'http.url',
       s.attributes->>'server.address', s.attributes->>'net.peer.name', s.attributes->>'http.host') END AS egress_target
   FROM steps s
-  LEFT JOIN step_payloads p ON p.project_id = s.project_id AND p.run_id = s.run_id AND p.span_id = s.span_id
+  -- LATERAL: one primary-key probe per tool step whatever the statistics say. As a plain join, a run ingested
+  -- before its first ANALYZE was estimated at one row and joined by a nested loop over all its payloads
+  -- (minutes on a 100k-span run).
+  LEFT JOIN LATERAL (
+    SELECT p.input, p.output FROM step_payloads p
+    WHERE p.project_id = s.project_id AND p.run_id = s.run_id AND p.span_id = s.span_id AND s.kind = 'tool'
+    LIMIT 1) p ON true -- LIMIT keeps the planner from flattening it back into that join
   WHERE s.project_id = $1 AND s.run_id = $2
   ORDER BY s.start_ns`;
 
