@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { Logger } from "@/lib/log";
 import type { IngestBatch } from "@/collector/normalize/batch";
 import { isTransientDbError, RetryableError } from "@/collector/store/errors";
-import { writeBatches, type WriteResult } from "@/collector/store/writer";
+import { copySupported, writeBatches, type WriteResult } from "@/collector/store/writer";
 
 /**
  * Batches requests into few large transactions: a flush starts when enough spans
@@ -119,6 +119,9 @@ export class StoreQueue {
     }
   }
 
+  /** Whether the database takes COPY (learnt on the first write). */
+  private copy: boolean | undefined;
+
   private async write(batches: IngestBatch[]): Promise<WriteResult> {
     const client = await this.pool.connect();
     // A checked-out client's connection errors are not handled by the pool: without a
@@ -127,7 +130,8 @@ export class StoreQueue {
     const onError = (e: Error) => (broken = e);
     client.on("error", onError);
     try {
-      return await writeBatches(client, batches);
+      this.copy ??= await copySupported(client);
+      return await writeBatches(client, batches, { copy: this.copy });
     } catch (e) {
       if (isTransientDbError(e)) broken ??= e as Error;
       throw e;

@@ -369,6 +369,81 @@ describe("the store", () => {
     const [session] = await q<{ run_count: number }>(`SELECT run_count FROM sessions WHERE id = 'same-session'`);
     assert.equal(session!.run_count, 3);
   });
+
+  // Spans whose text needs every kind of escaping, with a model call that decided calls with awkward names.
+  const awkward = async (traceId: string) => {
+    const project = await db.project.findUniqueOrThrow({ where: { slug: "default" } });
+    const odd = 'tab\there, newline\nthere, back\\slash \\N, "quotes", {braces,commas}, é ✓';
+    const spans = [
+      jsonSpan(traceId, hex(1, 16), null, `root ${odd}`, { "gen_ai.operation.name": "invoke_agent", note: odd }),
+      jsonSpan(traceId, hex(2, 16), hex(1, 16), "chat", {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.request.model": odd,
+        "gen_ai.input.messages": JSON.stringify([{ role: "user", parts: [{ type: "text", content: odd }] }]),
+        "gen_ai.output.messages": JSON.stringify([
+          { role: "assistant", parts: [{ type: "tool_call", id: 'c"1\\', name: odd, arguments: { q: odd } }] },
+        ]),
+      }),
+      jsonSpan(traceId, hex(3, 16), hex(1, 16), "tool", { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": odd }),
+    ];
+    const opts = { redact: (t: string) => t, maxValueBytes: 65536 };
+    return normalizeBatch(project.id, decodeTracesJson(jsonRequest(spans)).spans, opts);
+  };
+  const stepRows = (traceId: string) =>
+    q(
+      `SELECT span_id, parent_span_id, kind, name, family, span_kind, status, status_message, start_ns, end_ns, agent_name,
+              provider, model, tool_name, tool_call_id, input_tokens, output_tokens, total_tokens, context_hashes, output_hashes,
+              context_count, context_bytes, call_ids, call_names, tool_result_ids, handoff_to, attributes, events, links, scope_name
+       FROM steps WHERE run_id = $1 ORDER BY span_id`,
+      [traceId],
+    );
+
+  test("COPY (Postgres) stores exactly what INSERT stores, escapes and all", async (t) => {
+    const client = await sql.connect();
+    try {
+      const { copySupported } = await import("@/collector/store/writer");
+      if (!(await copySupported(client))) return t.skip("the embedded database has no COPY FROM STDIN");
+      const [a, b] = [hex(0xc0b1, 32), hex(0xc0b2, 32)];
+      assert.equal((await writeBatches(client, [await awkward(a)], { copy: true })).stored, 3);
+      assert.equal((await writeBatches(client, [await awkward(b)], { copy: false })).stored, 3);
+      const [copied, inserted] = [await stepRows(a), await stepRows(b)];
+      assert.equal(copied.length, 3);
+      assert.deepEqual(copied, inserted);
+      assert.ok(JSON.stringify(copied).includes("back\\\\slash"), "the text arrived unaltered");
+      const again = await writeBatches(client, [await awkward(a), await awkward(a)], { copy: true });
+      assert.deepEqual([again.stored, again.duplicates], [0, 6], "redelivered spans, twice in one write: none stored again");
+    } finally {
+      client.release();
+    }
+  });
+
+  test("two writes of the same spans at once: stored once, counted once", async () => {
+    const traceId = hex(0xc0b3, 32);
+    const { copySupported } = await import("@/collector/store/writer");
+    const [first, second] = [await sql.connect(), await sql.connect()];
+    let results: Awaited<ReturnType<typeof writeBatches>>[];
+    try {
+      const copy = await copySupported(first);
+      await writeBatches(
+        first,
+        [await awkward(traceId)].map((b) => ({ ...b, steps: b.steps.slice(0, 1) })),
+        { copy },
+      );
+      // The run exists: both writers look for the two other spans, find neither, and write them; the one
+      // that loses the race meets the other's rows at its commit and is written again without COPY.
+      results = await Promise.all([
+        writeBatches(first, [await awkward(traceId)], { copy }),
+        writeBatches(second, [await awkward(traceId)], { copy }),
+      ]);
+    } finally {
+      first.release();
+      second.release();
+    }
+    assert.deepEqual(results.map((r) => r.stored).sort(), [0, 2]);
+    const [run] = await q<{ step_count: number }>(`SELECT step_count FROM runs WHERE id = $1`, [traceId]);
+    assert.equal(run!.step_count, 3);
+    assert.equal((await stepRows(traceId)).length, 3);
+  });
 });
 
 describe("liveness", () => {
