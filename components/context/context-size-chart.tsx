@@ -1,9 +1,9 @@
 "use client";
 
 import { line, scaleLinear } from "d3";
-import { useState, type KeyboardEvent, type MouseEvent } from "react";
+import { useMemo, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { ContextPoint } from "@/lib/api/step-schemas";
-import { contextSizeSeries, nearestPoint, type SizePoint, type SizeUnit } from "@/lib/context/size-series";
+import { contextSizeSeries, nearestPoint, thinForColumns, type SizePoint, type SizeUnit } from "@/lib/context/size-series";
 import { formatBytes } from "@/lib/context/summary";
 import { formatCount } from "@/lib/format";
 
@@ -40,22 +40,35 @@ const formatValue = (unit: SizeUnit, v: number) => (unit === "tokens" ? `${forma
  */
 export function ContextSizeChart({ points, currentSpanId, onSelect, height = 160 }: ContextSizeChartProps) {
   const [hover, setHover] = useState<SizePoint | null>(null);
-  const series = contextSizeSeries(points);
+  // Everything that depends on the points only is computed once per series, not on each selection or hover:
+  // a run can have 50k model calls.
+  const { series, x, y, paths, agentColor, bySpan } = useMemo(() => {
+    const series = contextSizeSeries(points);
+    const last = Math.max(1, series.points.length - 1);
+    const x = scaleLinear()
+      .domain([0, last])
+      .range([MARGIN.left, WIDTH - MARGIN.right]);
+    const y = scaleLinear()
+      .domain([0, series.max || 1])
+      .nice()
+      .range([height - MARGIN.bottom, MARGIN.top]);
+    const path = line<SizePoint>()
+      .x((p) => x(p.index))
+      .y((p) => y(p.value));
+    const columns = WIDTH - MARGIN.left - MARGIN.right;
+    return {
+      series,
+      x,
+      y,
+      paths: series.lines.map((l) => path(thinForColumns(l.points, columns, [0, last])) ?? ""),
+      agentColor: new Map(series.lines.map((l, i) => [l.agent, i % STROKES.length])),
+      bySpan: new Map(series.points.map((p) => [p.spanId, p])),
+    };
+  }, [points, height]);
   if (series.points.length === 0)
     return <p className="text-xs text-zinc-500">No model calls in this run, so no context to chart.</p>;
 
-  const x = scaleLinear()
-    .domain([0, Math.max(1, series.points.length - 1)])
-    .range([MARGIN.left, WIDTH - MARGIN.right]);
-  const y = scaleLinear()
-    .domain([0, series.max || 1])
-    .nice()
-    .range([height - MARGIN.bottom, MARGIN.top]);
-  const path = line<SizePoint>()
-    .x((p) => x(p.index))
-    .y((p) => y(p.value));
-  const agentColor = new Map(series.lines.map((l, i) => [l.agent, i % STROKES.length]));
-  const current = series.points.find((p) => p.spanId === currentSpanId) ?? null;
+  const current = (currentSpanId && bySpan.get(currentSpanId)) || null;
   const label = (p: SizePoint) =>
     `model call ${p.index + 1}${p.agent ? ` (${p.agent})` : ""}: ${formatValue(series.unit, p.value)}, ${p.messageCount} messages`;
   const shown = hover ?? current;
@@ -124,14 +137,8 @@ export function ContextSizeChart({ points, currentSpanId, onSelect, height = 160
             strokeDasharray="3 3"
           />
         )}
-        {series.lines.map((l) => (
-          <path
-            key={l.agent ?? ""}
-            d={path(l.points) ?? ""}
-            fill="none"
-            strokeWidth={1.5}
-            className={STROKES[agentColor.get(l.agent)!]}
-          />
+        {series.lines.map((l, i) => (
+          <path key={l.agent ?? ""} d={paths[i]} fill="none" strokeWidth={1.5} className={STROKES[agentColor.get(l.agent)!]} />
         ))}
         {series.points.length > MAX_DOTS && (
           <rect

@@ -161,7 +161,13 @@ export function DecisionGraph({
       <div
         className={`relative overflow-hidden rounded-md border border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-950 ${className}`}
       >
-        <svg ref={svg} role="group" aria-label="Decision graph" className="h-full w-full touch-none select-none">
+        <svg
+          ref={svg}
+          role="group"
+          aria-label="Decision graph"
+          data-graph-ready={placed ? "true" : "false"}
+          className="h-full w-full touch-none select-none"
+        >
           <EdgeMarkers prefix={markerPrefix} />
           <g ref={layer} className="group/graph">
             {placed && <GraphGroups placed={placed} onToggleExpand={(id) => handlers.current.onToggleExpand(id)} />}
