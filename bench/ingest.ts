@@ -10,10 +10,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
+import { copyStepLines, stepCopyLine } from "@/collector/store/step-rows";
 import { migrate } from "@/lib/server/db/migrate";
 import { createPrisma } from "@/lib/server/db/prisma";
 import { createApiKey } from "@/lib/server/repositories/api-keys";
@@ -174,56 +172,14 @@ async function rawCopyRate(url: string, requests: GeneratedRequest[]): Promise<n
   await client.connect();
   try {
     await client.query(`CREATE TABLE bench_steps_copy (LIKE steps INCLUDING DEFAULTS INCLUDING INDEXES)`);
-    const lines = rows.map(copyLine);
+    const lines = rows.map((r) => stepCopyLine("00000000-0000-0000-0000-000000000000", r));
     const t = performance.now();
-    await pipeline(Readable.from(lines), client.query(copyFrom(`COPY bench_steps_copy (${COPY_COLUMNS}) FROM STDIN`)));
+    await copyStepLines(client, "bench_steps_copy", lines);
     return rows.length / ((performance.now() - t) / 1000);
   } finally {
     await client.query(`DROP TABLE IF EXISTS bench_steps_copy`);
     await client.end();
   }
-}
-
-const COPY_COLUMNS =
-  "project_id, run_id, span_id, parent_span_id, kind, name, family, span_kind, status, status_message, start_ns, end_ns, agent_name, provider, model, tool_name, tool_call_id, input_tokens, output_tokens, total_tokens, context_hashes, output_hashes, attributes, events, links, scope_name";
-const esc = (v: unknown): string =>
-  v === null || v === undefined
-    ? "\\N"
-    : String(v).replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
-const pgArray = (a: string[]) => `{${a.join(",")}}`;
-function copyLine(s: StepRow): string {
-  return (
-    [
-      "00000000-0000-0000-0000-000000000000",
-      s.runId,
-      s.spanId,
-      s.parentSpanId,
-      s.kind,
-      s.name,
-      s.family,
-      s.spanKind,
-      s.status,
-      s.statusMessage,
-      s.startNs,
-      s.endNs,
-      s.agentName,
-      s.provider,
-      s.model,
-      s.toolName,
-      s.toolCallId,
-      s.inputTokens,
-      s.outputTokens,
-      s.totalTokens,
-      pgArray(s.contextHashes),
-      pgArray(s.outputHashes),
-      s.attributes,
-      s.events,
-      s.links,
-      s.scopeName,
-    ]
-      .map(esc)
-      .join("\t") + "\n"
-  );
 }
 
 function rssMiB(pid: number): number {

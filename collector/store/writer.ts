@@ -1,7 +1,5 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
+import { copyStepLines, STEP_COLUMNS, stepCopyLine } from "@/collector/store/step-rows";
 import { insertMessageRows } from "@/collector/store/messages";
 import type { AgentRow, IngestBatch, MessageRow, StepRow } from "@/collector/normalize/batch";
 import { rollupRuns } from "@/collector/store/rollup";
@@ -169,41 +167,6 @@ async function ensureRuns(client: pg.PoolClient, all: { projectId: string; step:
   return new Set(res.rows.map((r) => `${r.project_id}/${r.id}`));
 }
 
-const STEP_COLUMNS = [
-  ["project_id", "uuid"],
-  ["run_id", "text"],
-  ["span_id", "text"],
-  ["parent_span_id", "text"],
-  ["kind", '"StepKind"'],
-  ["name", "text"],
-  ["family", "text"],
-  ["span_kind", "smallint"],
-  ["status", '"StepStatus"'],
-  ["status_message", "text"],
-  ["start_ns", "bigint"],
-  ["end_ns", "bigint"],
-  ["agent_name", "text"],
-  ["provider", "text"],
-  ["model", "text"],
-  ["tool_name", "text"],
-  ["tool_call_id", "text"],
-  ["input_tokens", "int"],
-  ["output_tokens", "int"],
-  ["total_tokens", "int"],
-  ["context_hashes", "text[]"],
-  ["output_hashes", "text[]"],
-  ["context_count", "int"],
-  ["context_bytes", "bigint"],
-  ["call_ids", "text[]"],
-  ["call_names", "text[]"],
-  ["tool_result_ids", "text[]"],
-  ["handoff_to", "text"],
-  ["attributes", "jsonb"],
-  ["events", "jsonb"],
-  ["links", "jsonb"],
-  ["scope_name", "text"],
-] as const;
-
 /**
  * The rows travel as one JSON array parameter expanded by json_to_recordset: one
  * parameter instead of 31 parallel arrays, attributes inlined as the JSON they
@@ -268,59 +231,8 @@ async function copySteps(
     inserted.add(k);
     lines.push(stepCopyLine(projectId, step));
   }
-  if (lines.length > 0)
-    await pipeline(
-      Readable.from([lines.join("")]),
-      client.query(copyFrom(`COPY steps (${STEP_COLUMNS.map(([c]) => c).join(", ")}) FROM STDIN`)),
-    );
+  if (lines.length > 0) await copyStepLines(client, "steps", lines);
   return inserted;
-}
-
-/** COPY text format: tab-separated, \N for null, backslash escapes. */
-const copyText = (v: string) => v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
-const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
-const copyField = (v: string | number | bigint | null) => (v === null ? "\\N" : typeof v === "string" ? copyText(v) : String(v));
-/** A text[] literal: every element quoted, quotes and backslashes escaped inside. */
-const copyArray = (a: string[]) => copyText(`{${a.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`);
-
-/** One row in STEP_COLUMNS order. */
-function stepCopyLine(projectId: string, s: StepRow): string {
-  return (
-    [
-      projectId,
-      s.runId,
-      s.spanId,
-      copyField(s.parentSpanId),
-      s.kind,
-      copyText(s.name),
-      copyText(s.family),
-      s.spanKind,
-      s.status,
-      copyField(s.statusMessage),
-      s.startNs,
-      copyField(s.endNs),
-      copyField(s.agentName),
-      copyField(s.provider),
-      copyField(s.model),
-      copyField(s.toolName),
-      copyField(s.toolCallId),
-      copyField(s.inputTokens),
-      copyField(s.outputTokens),
-      copyField(s.totalTokens),
-      copyArray(s.contextHashes),
-      copyArray(s.outputHashes),
-      s.contextHashes.length,
-      s.contextBytes,
-      copyArray(s.callIds),
-      copyArray(s.callNames),
-      copyArray(s.toolResultIds),
-      copyField(s.handoffTo),
-      copyText(s.attributes),
-      copyText(s.events),
-      copyText(s.links),
-      copyText(s.scopeName),
-    ].join("\t") + "\n"
-  );
 }
 
 async function insertPayloads(client: pg.PoolClient, fresh: { projectId: string; step: StepRow }[]): Promise<void> {
