@@ -216,10 +216,19 @@ async function copySteps(
   const stored = new Set<string>();
   if (old.length > 0) {
     const res = await client.query<{ project_id: string; run_id: string; span_id: string }>(
+      // start_ns is in the probe so that either index on (project_id, run_id, …) finds each span directly: with no
+      // statistics yet (a run still being ingested) the planner may take the start_ns index, and on run and span
+      // alone that scanned the whole run per span (seconds a batch on a 100k-span run). A redelivered span has the
+      // same start; one that somehow does not is caught by the unique key and the batch is written again with INSERT.
       `SELECT s.project_id, s.run_id, s.span_id
-       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(p, r, s)
-       JOIN steps s ON s.project_id = k.p AND s.run_id = k.r::bpchar AND s.span_id = k.s::bpchar`,
-      [old.map((x) => x.projectId), old.map((x) => x.step.runId), old.map((x) => x.step.spanId)],
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS k(p, r, s, t)
+       JOIN steps s ON s.project_id = k.p AND s.run_id = k.r::bpchar AND s.start_ns = k.t AND s.span_id = k.s::bpchar`,
+      [
+        old.map((x) => x.projectId),
+        old.map((x) => x.step.runId),
+        old.map((x) => x.step.spanId),
+        old.map((x) => x.step.startNs.toString()),
+      ],
     );
     for (const r of res.rows) stored.add(`${r.project_id}/${r.run_id}/${r.span_id}`);
   }

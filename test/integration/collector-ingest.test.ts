@@ -412,6 +412,12 @@ describe("the store", () => {
       assert.ok(JSON.stringify(copied).includes("back\\\\slash"), "the text arrived unaltered");
       const again = await writeBatches(client, [await awkward(a), await awkward(a)], { copy: true });
       assert.deepEqual([again.stored, again.duplicates], [0, 6], "redelivered spans, twice in one write: none stored again");
+      // The lookup of redelivered spans includes their start; one re-sent with another start meets the unique key.
+      const moved = await awkward(a);
+      moved.steps = moved.steps.map((s) => ({ ...s, startNs: s.startNs + 1n }));
+      const shifted = await writeBatches(client, [moved], { copy: true });
+      assert.deepEqual([shifted.stored, shifted.duplicates], [0, 3], "a redelivery with another start is still a duplicate");
+      assert.deepEqual(await stepRows(a), copied, "the first delivery's rows are kept");
     } finally {
       client.release();
     }
