@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { evidenceSteps, orderDriftPoints } from "@/components/drift/drift-order";
+import { evidenceSteps, orderDriftPoints, stepLookup } from "@/components/drift/drift-order";
 
-const steps = ["a", "b", "c", "d"].map((spanId) => ({ spanId }));
+const steps = stepLookup(["a", "b", "c", "d"].map((spanId) => ({ spanId })));
 const point = (id: string, spanId: string, detector = "loop") => ({ id, spanId, detector });
 
 test("findings are listed in step order, unknown steps last (oldest first)", () => {
@@ -21,7 +21,7 @@ test("findings are listed in step order, unknown steps last (oldest first)", () 
     ],
   );
   assert.deepEqual(
-    orderDriftPoints([point("9", "a"), point("2", "a", "x")], undefined).map((o) => o.point.id),
+    orderDriftPoints([point("9", "a"), point("2", "a", "x")], stepLookup(undefined)).map((o) => o.point.id),
     ["2", "9"],
     "without steps: by id",
   );

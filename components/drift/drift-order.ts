@@ -5,13 +5,19 @@
  */
 export type OrderedDriftPoint<T> = { point: T; step: number | null };
 
+/** A run's steps by span id: their number in the run view's order (from 1) and name. Built once per run, not per render. */
+export type StepLookup = ReadonlyMap<string, { step: number; name?: string }>;
+
+export function stepLookup(steps: readonly { spanId: string; name?: string }[] | undefined): StepLookup {
+  return new Map(steps?.map((s, i) => [s.spanId, { step: i + 1, name: s.name }]));
+}
+
 export function orderDriftPoints<T extends { id: string; spanId: string; detector: string }>(
   points: readonly T[],
-  steps: readonly { spanId: string }[] | undefined,
+  steps: StepLookup,
 ): OrderedDriftPoint<T>[] {
-  const index = new Map(steps?.map((s, i) => [s.spanId, i + 1]));
   return points
-    .map((point) => ({ point, step: index.get(point.spanId) ?? null }))
+    .map((point) => ({ point, step: steps.get(point.spanId)?.step ?? null }))
     .sort(
       (a, b) =>
         (a.step ?? Infinity) - (b.step ?? Infinity) ||
@@ -21,11 +27,10 @@ export function orderDriftPoints<T extends { id: string; spanId: string; detecto
 }
 
 /** The steps an evidence's span ids point at, as step numbers (unknown ids are left out). */
-export function evidenceSteps(spanIds: readonly string[] | undefined, steps: readonly { spanId: string }[] | undefined) {
-  if (!spanIds || !steps) return [];
-  const index = new Map(steps.map((s, i) => [s.spanId, i + 1]));
+export function evidenceSteps(spanIds: readonly string[] | undefined, steps: StepLookup) {
+  if (!spanIds) return [];
   return spanIds.flatMap((spanId) => {
-    const step = index.get(spanId);
+    const step = steps.get(spanId)?.step;
     return step === undefined ? [] : [{ spanId, step }];
   });
 }

@@ -1,8 +1,9 @@
+import { useMemo } from "react";
 import type { DriftEvidence } from "@/lib/api/drift-schemas";
 import type { RunDetail } from "@/lib/api/schemas";
 import { detectorLabel } from "@/lib/drift/labels";
 import { DriftBadge } from "@/components/drift/drift-badge";
-import { orderDriftPoints } from "@/components/drift/drift-order";
+import { orderDriftPoints, stepLookup } from "@/components/drift/drift-order";
 import { EvidenceView } from "@/components/drift/evidence-view";
 
 export type DriftPanelProps = {
@@ -21,11 +22,14 @@ export type DriftPanelProps = {
  * the drift points it has and, when loaded, their evidence.
  */
 export function DriftPanel({ driftPoints, steps, evidence, selectedSpanId, onSelect }: DriftPanelProps) {
+  // A run can have 100k steps: the lookup is built once per run and the order once per set of findings,
+  // not on every selection.
+  const lookup = useMemo(() => stepLookup(steps), [steps]);
+  const ordered = useMemo(() => orderDriftPoints(driftPoints, lookup), [driftPoints, lookup]);
   if (driftPoints.length === 0) return <p className="px-4 py-6 text-center text-sm text-zinc-500">No drift found in this run.</p>;
-  const stepName = new Map(steps?.map((s) => [s.spanId, s.name]));
   return (
     <ol aria-label="Drift points" className="divide-y divide-zinc-100 dark:divide-zinc-800">
-      {orderDriftPoints(driftPoints, steps).map(({ point, step }) => {
+      {ordered.map(({ point, step }) => {
         const ev = evidence?.get(point.id);
         const selected = point.spanId === selectedSpanId;
         return (
@@ -42,7 +46,7 @@ export function DriftPanel({ driftPoints, steps, evidence, selectedSpanId, onSel
               <button
                 type="button"
                 onClick={() => onSelect(point.spanId)}
-                title={stepName.get(point.spanId) ?? point.spanId}
+                title={lookup.get(point.spanId)?.name ?? point.spanId}
                 className="ml-auto rounded-md px-2 py-0.5 text-xs font-medium text-sky-700 hover:bg-sky-50 dark:text-sky-300 dark:hover:bg-sky-950"
               >
                 {step === null ? "go to step" : `step ${step}`} →
@@ -55,7 +59,7 @@ export function DriftPanel({ driftPoints, steps, evidence, selectedSpanId, onSel
                   Evidence
                 </summary>
                 <div className="mt-2">
-                  <EvidenceView evidence={ev} steps={steps} onSelect={onSelect} />
+                  <EvidenceView evidence={ev} steps={lookup} onSelect={onSelect} />
                 </div>
               </details>
             )}

@@ -1,5 +1,5 @@
 import type { DriftEvidence } from "@/lib/api/drift-schemas";
-import { evidenceSteps } from "@/components/drift/drift-order";
+import { evidenceSteps, type StepLookup } from "@/components/drift/drift-order";
 
 /**
  * What a detector judged, so a person can check it: the steps involved (buttons that
@@ -12,7 +12,7 @@ export function EvidenceView({
   onSelect,
 }: {
   evidence: DriftEvidence;
-  steps?: readonly { spanId: string }[];
+  steps: StepLookup;
   onSelect: (spanId: string) => void;
 }) {
   const { rule, spanIds, ...values } = evidence;
@@ -67,7 +67,11 @@ function EvidenceValue({ value }: { value: unknown }) {
   if (isPrimitive(value))
     return <span className="font-mono break-words whitespace-pre-wrap">{typeof value === "string" ? value : String(value)}</span>;
   if (Array.isArray(value) && value.every(isPrimitive))
-    return <span className="font-mono break-words">{value.map((v) => (typeof v === "string" ? v : String(v))).join(", ")}</span>;
+    return value.length === 0 ? (
+      <span className="text-zinc-500">none</span>
+    ) : (
+      <span className="font-mono break-words">{value.map((v) => (typeof v === "string" ? v : String(v))).join(", ")}</span>
+    );
   return (
     <pre className="max-h-48 overflow-auto rounded bg-zinc-50 p-2 font-mono text-[11px] leading-snug break-words whitespace-pre-wrap dark:bg-zinc-950">
       {JSON.stringify(value, null, 2)}

@@ -1,16 +1,15 @@
 import { DETECTORS } from "@/lib/drift/types";
+import { DETECTOR_LABEL, detectorLabel } from "@/lib/drift/labels";
 
-/** Words the policy page uses for detectors and actions. */
+const ANY_DETECTOR = "any detector";
+
+/** The detectors a policy action can name, in the words of lib/drift/labels.ts, after the wildcard. */
 export const DETECTOR_OPTIONS: { value: "*" | (typeof DETECTORS)[number]; label: string }[] = [
-  { value: "*", label: "any detector" },
-  { value: "loop", label: "loop" },
-  { value: "error_cascade", label: "error cascade" },
-  { value: "policy", label: "policy violation" },
-  { value: "new_egress", label: "new egress" },
-  { value: "budget", label: "budget" },
-  { value: "trajectory", label: "trajectory" },
+  { value: "*", label: ANY_DETECTOR },
+  ...DETECTORS.map((d) => ({ value: d, label: DETECTOR_LABEL[d] })),
 ];
 
-export const detectorLabel = (d: string) => DETECTOR_OPTIONS.find((o) => o.value === d)?.label ?? d;
+/** The detector a policy action names ("*": any). */
+export const actionDetectorLabel = (d: string) => (d === "*" ? ANY_DETECTOR : detectorLabel(d));
 
 export const ACTION_LABEL = { record: "record only", pause: "pause the run", kill: "kill the run" } as const;

@@ -4,7 +4,7 @@ import { formatSequence } from "@/lib/policy/form";
 import { formatTimestamp } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 import { DriftBadge } from "@/components/drift/drift-badge";
-import { ACTION_LABEL, detectorLabel } from "@/components/policy/labels";
+import { ACTION_LABEL, actionDetectorLabel } from "@/components/policy/labels";
 
 const ACTION_TONE = { record: "neutral", pause: "warn", kill: "error" } as const;
 
@@ -24,7 +24,7 @@ export function PolicySummary({ view }: { view: PolicyView }) {
           <ul className="space-y-1">
             {p.actions.map((a, i) => (
               <li key={i} className="flex flex-wrap items-center gap-1.5 text-xs">
-                <span className="font-medium">{detectorLabel(a.detector)}</span>
+                <span className="font-medium">{actionDetectorLabel(a.detector)}</span>
                 <span className="text-zinc-500">at or above</span>
                 <DriftBadge severity={a.minSeverity} />
                 <span className="text-zinc-500">→</span>

@@ -9,7 +9,7 @@ import type { DetectorName } from "@/lib/drift/types";
 export const DETECTOR_LABEL: Record<DetectorName, string> = {
   loop: "loop",
   error_cascade: "error cascade",
-  policy: "policy",
+  policy: "policy violation",
   new_egress: "new egress",
   budget: "budget",
   trajectory: "trajectory",
