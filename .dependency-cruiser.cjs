@@ -16,6 +16,13 @@ module.exports = {
       to: { path: "^(app|components)/|node_modules/(react|react-dom|next)/" },
     },
     {
+      name: "collector-not-prisma",
+      severity: "error",
+      comment: "The collector talks to Postgres through pg: Prisma's query engine alone would add ~70 MB to it.",
+      from: { path: "^collector/(main|ingest/worker)\\.ts$" },
+      to: { path: "^lib/server/db/prisma\\.ts$|^lib/generated/|node_modules/@prisma/", reachable: true },
+    },
+    {
       name: "lib-not-ui",
       severity: "error",
       comment: "Domain logic in lib/ stays free of pages and components.",

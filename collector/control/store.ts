@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { CONTROL_CHANNEL, formatControlNotice, type ControlNotice } from "@/lib/control/channel";
+import { controlSides, type ControlSidesRow } from "@/lib/control/sides";
 import { effectiveControl, type ControlDesired, type ControlSide } from "@/lib/control/state";
 import type { ChannelState } from "@/lib/control/wire";
 
@@ -23,20 +24,7 @@ export type RunControlView = {
   exists: boolean;
 };
 
-type StateRow = {
-  project_id: string;
-  run_id: string;
-  owner_key_id: string | null;
-  run_desired: ControlDesired | null;
-  run_version: number | null;
-  run_reason: string | null;
-  run_actor: string | null;
-  agent_id: string | null;
-  agent_desired: ControlDesired | null;
-  agent_version: number | null;
-  agent_reason: string | null;
-  agent_actor: string | null;
-};
+type StateRow = ControlSidesRow & { project_id: string; run_id: string; owner_key_id: string | null };
 
 const STATES_SQL = `
   SELECT t.p AS project_id, t.r AS run_id, rc.owner_key_id,
@@ -48,14 +36,9 @@ const STATES_SQL = `
   LEFT JOIN runs ru ON ru.project_id = t.p AND ru.id = t.r
   LEFT JOIN agent_controls ac ON ac.agent_id = COALESCE(rc.agent_id, ru.agent_id)`;
 
-const sideOf = (desired: ControlDesired | null, version: number | null, reason: string | null, actor: string | null) =>
-  desired === null ? null : ({ desired, version: version ?? 0, reason: reason ?? "", actorLabel: actor ?? "" } as ControlSide);
-
 function toView(r: StateRow): RunControlView {
-  const e = effectiveControl(
-    sideOf(r.run_desired, r.run_version, r.run_reason, r.run_actor),
-    sideOf(r.agent_desired, r.agent_version, r.agent_reason, r.agent_actor),
-  );
+  const { run, agent } = controlSides(r);
+  const e = effectiveControl(run, agent);
   return {
     state: { runId: r.run_id, desired: e.desired, version: e.version, reason: e.reason, actor: e.actor, source: e.source },
     agentId: r.agent_id,

@@ -1,7 +1,7 @@
 import type { Logger } from "@/lib/log";
 import type { PolicyFile, RuntimePolicy } from "@/lib/policy/schema";
-import type { Db } from "@/lib/server/db/prisma";
-import { readPolicies, syncPolicyFile } from "@/lib/server/repositories/policies";
+import type pg from "pg";
+import { readPolicies, syncPolicyFile } from "@/lib/server/repositories/runtime-policies";
 
 export type AgentPolicies = Record<string, RuntimePolicy>;
 
@@ -19,7 +19,7 @@ export class PolicySource {
   private readonly synced = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly db: Db,
+    private readonly pool: pg.Pool,
     private readonly file: { policies: PolicyFile; label: string } | null,
     private readonly log: Logger,
     private readonly ttlMs = 1000,
@@ -28,8 +28,8 @@ export class PolicySource {
   /** Writes the file into every project now. Failures are logged; each project retries when it is next needed. */
   async syncAll(): Promise<void> {
     try {
-      const projects = await this.db.project.findMany({ select: { id: true } });
-      await Promise.all(projects.map((p) => this.sync(p.id).catch(() => {})));
+      const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM projects`);
+      await Promise.all(rows.map((p) => this.sync(p.id).catch(() => {})));
     } catch (error) {
       this.log.warn("policy file: cannot list projects", { error: (error as Error).message });
     }
@@ -41,7 +41,7 @@ export class PolicySource {
     const now = Date.now();
     let hit = this.cache.get(projectId);
     if (!hit || now - hit.at > this.ttlMs) {
-      const agents = readPolicies(this.db, projectId, (agent, message) =>
+      const agents = readPolicies(this.pool, projectId, (agent, message) =>
         this.log.warn("invalid stored policy skipped", { projectId, agent, message }),
       );
       hit = { at: now, agents };
@@ -55,7 +55,7 @@ export class PolicySource {
   private sync(projectId: string): Promise<void> {
     let done = this.synced.get(projectId);
     if (!done) {
-      done = syncPolicyFile(this.db, projectId, this.file?.policies ?? null, this.file?.label ?? "").then(
+      done = syncPolicyFile(this.pool, projectId, this.file?.policies ?? null, this.file?.label ?? "").then(
         ({ written, removed }) => {
           if (written.length || removed.length) this.log.info("policy file applied", { projectId, written, removed });
         },

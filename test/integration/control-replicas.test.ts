@@ -48,7 +48,7 @@ after(async () => {
 const ENV = { CAUSEWAY_CONTROL_HEARTBEAT_MS: "500", CAUSEWAY_CONTROL_RECHECK_MS: "20000" };
 
 async function collector(port?: number): Promise<RunningCollector> {
-  const c = await startCollector(tdb.url, ENV, port);
+  const c = await startCollector(tdb.url, ENV, { port });
   collectors.push(c);
   return c;
 }

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/server/db/prisma";
 import type { PolicyView } from "@/lib/api/policy-schemas";
-import { runtimePolicy, type PolicyFile, type RuntimePolicy } from "@/lib/policy/schema";
+import { runtimePolicy, type RuntimePolicy } from "@/lib/policy/schema";
 
 /**
  * Runtime policies per project and agent (table agent_policies). The web app edits
@@ -73,58 +73,4 @@ export async function deletePolicy(db: Db, projectId: string, agent: string): Pr
   if (row) return { kind: "deleted", policy: toView(row) };
   const kept = await getPolicy(db, projectId, agent);
   return kept ? { kind: "file", policy: kept } : { kind: "not_found" };
-}
-
-/**
- * A project's policies as the collector applies them, by agent. A row that no longer
- * validates (written by an older version) is skipped and reported, rather than
- * stopping drift evaluation for the whole project.
- */
-export async function readPolicies(
-  db: Db,
-  projectId: string,
-  onInvalid: (agent: string, message: string) => void = () => {},
-): Promise<Record<string, RuntimePolicy>> {
-  const rows = await db.$queryRaw<{ agent: string; policy: unknown }[]>`
-    SELECT agent, policy FROM agent_policies WHERE project_id = ${projectId}::uuid`;
-  const agents: Record<string, RuntimePolicy> = {};
-  for (const r of rows) {
-    const parsed = runtimePolicy.safeParse(r.policy);
-    if (parsed.success) agents[r.agent] = parsed.data;
-    else onInvalid(r.agent, parsed.error.message);
-  }
-  return agents;
-}
-
-/**
- * Makes a project's "file" rows equal the policy file: its entries are written over
- * any row of the same agent (the file wins), and "file" rows of agents no longer in it
- * are deleted. Unchanged rows are not rewritten, so a restart does not touch them. One
- * statement: atomic without a transaction. `file` null (no file configured) removes
- * every "file" row.
- */
-export async function syncPolicyFile(
-  db: Db,
-  projectId: string,
-  file: PolicyFile | null,
-  updatedBy: string,
-): Promise<{ written: string[]; removed: string[] }> {
-  const entries = Object.entries(file?.agents ?? {});
-  const [result] = await db.$queryRaw<{ written: string[] | null; removed: string[] | null }[]>`
-    WITH gone AS (
-      DELETE FROM agent_policies WHERE project_id = ${projectId}::uuid AND source = 'file'
-        AND agent <> ALL(${entries.map(([agent]) => agent)}::text[])
-      RETURNING agent
-    ), up AS (
-      INSERT INTO agent_policies (project_id, agent, policy, source, updated_at, updated_by)
-      SELECT ${projectId}::uuid, t.agent, t.policy::jsonb, 'file', now(), ${updatedBy}
-      FROM unnest(${entries.map(([agent]) => agent)}::text[], ${entries.map(([, p]) => JSON.stringify(p))}::text[]) AS t(agent, policy)
-      ON CONFLICT (project_id, agent) DO UPDATE SET
-        policy = EXCLUDED.policy, source = 'file', updated_at = now(), updated_by = EXCLUDED.updated_by
-      WHERE (agent_policies.policy, agent_policies.source, agent_policies.updated_by)
-        IS DISTINCT FROM (EXCLUDED.policy, EXCLUDED.source, EXCLUDED.updated_by)
-      RETURNING agent
-    )
-    SELECT (SELECT array_agg(agent ORDER BY agent) FROM up) AS written, (SELECT array_agg(agent ORDER BY agent) FROM gone) AS removed`;
-  return { written: result?.written ?? [], removed: result?.removed ?? [] };
 }

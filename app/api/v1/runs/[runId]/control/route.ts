@@ -4,7 +4,9 @@ import { normalizeRunId, reasonProblem } from "@/lib/control/state";
 import { ApiError, json } from "@/lib/server/api/errors";
 import { readJson, withAuth } from "@/lib/server/api/handler";
 import { recordAudit } from "@/lib/server/repositories/audit";
-import { controlActorOf, getRunControl, issueRunCommand } from "@/lib/server/repositories/control";
+import { controlActorOf, getRunControl } from "@/lib/server/repositories/control";
+import { issueRunCommand } from "@/lib/server/repositories/run-commands";
+import { poolOf } from "@/lib/server/db/prisma";
 
 const runIdOf = (raw: string) => {
   const runId = normalizeRunId(raw);
@@ -28,7 +30,7 @@ export const POST = withAuth<{ runId: string }>("operate", async ({ req, db, pri
   const requestId = commandRequestId(req.headers.get("idempotency-key"), body, randomUUID);
   const actor = await controlActorOf(db, principal);
   const reason = (body.reason ?? "").trim();
-  const outcome = await issueRunCommand(db, project.id, runId, { action: body.action, reason, requestId, actor });
+  const outcome = await issueRunCommand(poolOf(db), project.id, runId, { action: body.action, reason, requestId, actor });
   if (outcome.kind === "not_found") throw new ApiError("not_found", "Run not found.");
   if (outcome.kind === "refused") throw new ApiError("conflict", outcome.message);
   if (outcome.kind === "unchanged") return json({ state: outcome.state, event: null, replayed: false });
