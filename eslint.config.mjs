@@ -3,7 +3,18 @@ import reactHooks from "eslint-plugin-react-hooks";
 import nextPlugin from "@next/eslint-plugin-next";
 
 export default tseslint.config(
-  { ignores: ["node_modules", ".next", ".causeway", "lib/generated", "test-results", "playwright-report", "next-env.d.ts"] },
+  {
+    ignores: [
+      "node_modules",
+      ".next",
+      "dist",
+      ".causeway",
+      "lib/generated",
+      "test-results",
+      "playwright-report",
+      "next-env.d.ts",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx}"],

@@ -55,7 +55,7 @@ async function main() {
     const project = await prisma.project.findUniqueOrThrow({ where: { slug: "default" } });
     const ingestKey = (await createApiKey(prisma, { projectId: project.id, name: "bench-agent", scopes: ["ingest"] })).key;
     await prisma.$disconnect();
-    collector = await startCollector(db.url, { CAUSEWAY_LOG_LEVEL: "warn" });
+    collector = await startCollector(db.url, { CAUSEWAY_LOG_LEVEL: "warn" }, { built: true });
     log(`database ${db.label}; collector pid ${collector.pid}`);
 
     const rate = await sustainableRate(collector.url, ingestKey);

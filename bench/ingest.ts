@@ -46,7 +46,7 @@ async function main() {
     const headers = { "content-type": "application/x-protobuf", authorization: `Bearer ${key}` };
     const sql = new pg.Pool({ connectionString: url, max: 4 });
 
-    collector = running = await startCollector(url, { CAUSEWAY_LOG_LEVEL: "warn" });
+    collector = running = await startCollector(url, { CAUSEWAY_LOG_LEVEL: "warn" }, { built: true });
     log(`database ${dbName} on ${new URL(BASE).host}; collector pid ${collector.pid}; ${CONCURRENCY} concurrent exporters`);
 
     const small = Array.from({ length: Math.ceil(SMALL_SPANS / REQUEST_SPANS) }, () =>
@@ -80,7 +80,11 @@ async function main() {
     await collector.stop();
 
     // Overload: a small queue and twice the sustainable rate.
-    collector = running = await startCollector(url, { CAUSEWAY_LOG_LEVEL: "error", CAUSEWAY_INGEST_MAX_QUEUED_SPANS: "4096" });
+    collector = running = await startCollector(
+      url,
+      { CAUSEWAY_LOG_LEVEL: "error", CAUSEWAY_INGEST_MAX_QUEUED_SPANS: "4096" },
+      { built: true },
+    );
     const over = Array.from({ length: 120 }, () => agentRequest(REQUEST_SPANS, { contentBytes: 0 }));
     const refused: number[] = [];
     const d = await runPhase(collector, headers, over, 32, undefined, rateA * 2, (status, ms) => {

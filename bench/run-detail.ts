@@ -37,7 +37,7 @@ function timed<T>(f: () => T): [T, number] {
 }
 
 async function ingest(url: string, size: number): Promise<string> {
-  const collector = await startCollector(url, { CAUSEWAY_INGEST_KEY: INGEST_KEY });
+  const collector = await startCollector(url, { CAUSEWAY_INGEST_KEY: INGEST_KEY }, { built: true });
   try {
     const t = performance.now();
     const { traceId, bodies } = bigRunRequests(size);

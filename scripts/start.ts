@@ -10,11 +10,12 @@ import { parseStartEnv } from "@/scripts/env";
 import { localIngestKey, setupCode } from "@/scripts/bootstrap";
 import { Supervisor } from "@/scripts/supervisor";
 import { buildIsCurrent, markBuilt, sourceFingerprint } from "@/scripts/web-build";
+import { buildCollector } from "@/scripts/collector-build";
 
 /**
  * `npm start`: database (embedded unless DATABASE_URL) -> migrations -> web build if
- * stale -> collector + web under supervision -> the lines an agent needs.
- * `--dev` runs `next dev` instead of a production build.
+ * stale, collector bundle -> collector + web under supervision -> the lines an agent needs.
+ * `--dev` runs `next dev` and the collector's TypeScript sources instead of the builds.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dev = process.argv.includes("--dev");
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   await db.$disconnect();
 
   if (!dev) buildWebIfStale(log);
+  const collectorArgs = dev ? ["--import", "tsx", path.join(root, "collector/main.ts")] : (await buildCollector(root)).nodeArgs;
 
   let exitCode = 0;
   const shutdown = async (reason: string) => {
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
   supervisor.start({
     name: "collector",
     command: process.execPath,
-    args: ["--import", "tsx", path.join(root, "collector/main.ts")],
+    args: collectorArgs,
     env: childEnv,
   });
   const next = path.join(root, "node_modules/next/dist/bin/next");

@@ -15,6 +15,8 @@ export type ToWorker =
 export type FromWorker =
   | { t: "done"; id: number; outcome: IngestOutcome }
   | { t: "failed"; id: number; error: WireError }
+  /** A request's spans (or GenAI log events) counted, before they are normalized and stored. */
+  | { t: "decoded"; id: number; items: number }
   | { t: "queued"; spans: number }
   | { t: "metrics"; inc: Record<string, number>; set: Record<string, number> }
   | { t: "committed"; runs: WriteResult["changedRuns"] }

@@ -20,8 +20,13 @@ const INT32_MAX = 2_147_483_647;
 
 export function normalizeBatch(projectId: string, spans: Span[], opts: NormalizeOptions): IngestBatch {
   const batch: IngestBatch = { projectId, steps: [], messages: new Map(), agents: new Map(), logEvents: [] };
-  for (const span of spans) batch.steps.push(toStepRow(span, batch, opts));
+  normalizeInto(batch, spans, opts);
   return batch;
+}
+
+/** Adds the spans' rows to a batch (a large request is normalized a slice at a time: collector/pipeline.ts). */
+export function normalizeInto(batch: IngestBatch, spans: readonly Span[], opts: NormalizeOptions): void {
+  for (const span of spans) batch.steps.push(toStepRow(span, batch, opts));
 }
 
 function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): StepRow {

@@ -36,7 +36,10 @@ export const COLLECTOR_METRICS = {
   causeway_collector_spans_rejected_total: { type: "counter", help: "Spans rejected as invalid (partial success)." },
   causeway_collector_spans_stored_total: { type: "counter", help: "Spans newly stored." },
   causeway_collector_spans_duplicate_total: { type: "counter", help: "Redelivered spans that were already stored." },
-  causeway_collector_spans_queued: { type: "gauge", help: "Spans waiting to be written." },
+  causeway_collector_spans_queued: {
+    type: "gauge",
+    help: "Spans taken and not yet written (those of requests still being decoded estimated from their size).",
+  },
   causeway_collector_batches_committed_total: { type: "counter", help: "Database transactions committed." },
   causeway_collector_last_batch_spans: { type: "gauge", help: "Spans in the last committed batch." },
   causeway_collector_last_commit_ms: { type: "gauge", help: "Duration of the last commit in milliseconds." },

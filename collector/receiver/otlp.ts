@@ -117,8 +117,10 @@ async function receive(
   if (!admitted) return;
   const { format, projectId } = admitted;
   try {
-    const body = await readBody(req, deps.maxBodyBytes);
-    const outcome = body.length === 0 ? { rejected: 0, message: "" } : await sink(projectId, format, body);
+    // The body is handed over and let go here, not held until the spans are stored.
+    const outcome = await readBody(req, deps.maxBodyBytes).then((body) =>
+      body.length === 0 ? { rejected: 0, message: "" } : sink(projectId, format, body),
+    );
     send(res, format, 200, encode(format, outcome.rejected ? outcome : undefined));
   } catch (error) {
     handleError(res, format, error, deps.metrics);

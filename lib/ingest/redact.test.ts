@@ -22,6 +22,9 @@ test("secrets are replaced, surrounding text kept", () => {
 
 test("emails and valid card numbers are redacted; other numbers are not", () => {
   assert.equal(redact("mail ada@example.com now"), "mail [REDACTED:email] now");
+  assert.equal(redact("to: first.last+tag@mail.example.co.uk"), "to: [REDACTED:email]");
+  assert.equal(redact("header authorization: bearer abcdefghijklmnop1234567890"), "header authorization: [REDACTED:bearer]");
+  assert.equal(redact('client_secret = "s3cr3tv4lu3"'), 'client_secret = "[REDACTED:secret]"');
   assert.equal(redact("card 4111 1111 1111 1111."), "card [REDACTED:card].");
   assert.equal(redact("order 1234567890123456"), "order 1234567890123456", "fails the Luhn check: not a card");
   assert.equal(redact("trace 0af7651916cd43dd8448eb211c80319c"), "trace 0af7651916cd43dd8448eb211c80319c");

@@ -1,20 +1,30 @@
 /**
  * Redaction before storage: secrets and personal data in span content are replaced
  * with `[REDACTED:<rule>]` before anything reaches the database. Rules are plain
- * regexes so they are cheap on the ingest path; a quick test on characters every
- * match must contain skips most strings without running any regex.
+ * regexes so they are cheap on the ingest path; one quick test of what every match
+ * must contain (each rule's `hint`) skips most strings without running the rules.
  */
 export type RedactionRule = {
   name: string;
   pattern: RegExp;
+  /**
+   * Something every match contains, found fast (a literal, or a short class run), tested case-insensitively;
+   * default: the pattern itself. The email pattern is the reason: tried at every position of every word it
+   * scans the word to its end looking for "@", which made the pre-test 8 % of the ingest worker's time.
+   */
+  hint?: RegExp;
   /** Extra check on a match (e.g. Luhn for card numbers). */ accept?: (m: string) => boolean;
 };
 
 export const BUILTIN_RULES: Record<string, RedactionRule[]> = {
   secrets: [
-    { name: "private_key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g },
-    { name: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-    { name: "bearer", pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/gi },
+    {
+      name: "private_key",
+      pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+      hint: /-----BEGIN /,
+    },
+    { name: "jwt", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, hint: /eyJ/ },
+    { name: "bearer", pattern: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/gi, hint: /(?:Bearer|Basic)\s/ },
     {
       name: "api_key",
       pattern:
@@ -24,9 +34,10 @@ export const BUILTIN_RULES: Record<string, RedactionRule[]> = {
       name: "secret_assignment",
       pattern:
         /\b(api[_-]?key|secret|password|passwd|access[_-]?token|client[_-]?secret)(["']?\s*[:=]\s*["']?)([^\s"',;&]{8,})/gi,
+      hint: /(?:api[_-]?key|secret|password|passwd|access[_-]?token)["']?\s*[:=]/,
     },
   ],
-  emails: [{ name: "email", pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g }],
+  emails: [{ name: "email", pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g, hint: /@[A-Za-z0-9.-]+\./ }],
   cards: [{ name: "card", pattern: /\b(?:\d[ -]?){12,18}\d\b/g, accept: (m) => luhn(m.replace(/\D/g, "")) }],
 };
 
@@ -43,7 +54,7 @@ export function createRedactor(groups: string[], extraPatterns: string[] = []): 
   if (rules.length === 0) return (t) => t;
   // One scan with every rule combined answers "anything to redact?" for the common
   // case (nothing), instead of one scan per rule.
-  const any = new RegExp(rules.map((r) => `(?:${r.pattern.source})`).join("|"), "i");
+  const any = new RegExp(rules.map((r) => `(?:${(r.hint ?? r.pattern).source})`).join("|"), "i");
   return (text) => {
     if (text.length < 8 || !any.test(text)) return text;
     let out = text;

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
+import { buildCollector } from "@/scripts/collector-build";
 
 /** A real collector process for a test, on a free port, against the given database. */
 export type RunningCollector = {
@@ -23,14 +24,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Tests run the TypeScript sources through tsx; `built` runs the production bundle instead
+ * (scripts/collector-build.ts, as `npm start` does), which is what the benchmarks measure.
+ */
 export async function startCollector(
   databaseUrl: string,
   env: Record<string, string> = {},
-  port?: number,
+  { port, built = false }: { port?: number; built?: boolean } = {},
 ): Promise<RunningCollector> {
   const p = port ?? (await freePort());
   const logs: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.resolve("collector/main.ts")], {
+  const args = built
+    ? (await buildCollector(path.resolve("."))).nodeArgs
+    : ["--import", "tsx", path.resolve("collector/main.ts")];
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -82,7 +82,7 @@ after(async () => {
 });
 
 async function launch(databaseUrl: string, env: Record<string, string> = {}, port?: number): Promise<RunningCollector> {
-  const c = await startCollector(databaseUrl, env, port);
+  const c = await startCollector(databaseUrl, env, { port });
   collectors.push(c);
   return c;
 }

@@ -90,6 +90,15 @@ test("spans are decoded, stored and reported: outcome, metrics, the changed run"
   assert.equal(ingest.queued(), 0);
 });
 
+test("a request counts toward the busy limit from the moment it is handed over until it is answered", async () => {
+  const spans = Array.from({ length: 200 }, () => ({ spanId: hex(8), name: "chat gpt-4o" }));
+  const pending = [0, 1, 2].map(() => ingest.traces(projectId, "json", body(hex(16), spans)));
+  // Not decoded yet (the worker has not had a turn): estimated from their size, so a burst is refused at the door.
+  assert.ok(ingest.queued() >= 100, `queued right after handing over: ${ingest.queued()} (600 held)`);
+  await Promise.all(pending);
+  assert.equal(ingest.queued(), 0, "nothing counted once all are answered");
+});
+
 test("an undecodable body is a DecodeError (400), and nothing is stored", async () => {
   await assert.rejects(ingest.traces(projectId, "protobuf", new Uint8Array([0x0a, 0xff, 0xff, 0xff])), DecodeError);
   await assert.rejects(ingest.traces(projectId, "json", new TextEncoder().encode("{not json")), DecodeError);
