@@ -35,9 +35,13 @@ export async function startCollector(
 ): Promise<RunningCollector> {
   const p = port ?? (await freePort());
   const logs: string[] = [];
-  const args = built
-    ? (await buildCollector(path.resolve("."))).nodeArgs
-    : ["--import", "tsx", path.resolve("collector/main.ts")];
+  // CAUSEWAY_COLLECTOR_NODE_ARGS: extra Node.js flags for the collector process, e.g. to profile a benchmark
+  // (`--cpu-prof --cpu-prof-dir=/tmp/prof`; Node refuses those in NODE_OPTIONS).
+  const extra = (process.env.CAUSEWAY_COLLECTOR_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const args = [
+    ...extra,
+    ...(built ? (await buildCollector(path.resolve("."))).nodeArgs : ["--import", "tsx", path.resolve("collector/main.ts")]),
+  ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: {
       ...process.env,
