@@ -31,7 +31,7 @@ const STATES_SQL = `
          rc.desired::text AS run_desired, rc.version AS run_version, rc.reason AS run_reason, rc.actor_label AS run_actor,
          COALESCE(rc.agent_id, ru.agent_id) AS agent_id,
          ac.desired::text AS agent_desired, ac.version AS agent_version, ac.reason AS agent_reason, ac.actor_label AS agent_actor
-  FROM unnest($1::uuid[], $2::text[]) AS t(p, r)
+  FROM unnest($1::uuid[], $2::bpchar[]) AS t(p, r)
   LEFT JOIN run_controls rc ON rc.project_id = t.p AND rc.run_id = t.r
   LEFT JOIN runs ru ON ru.project_id = t.p AND ru.id = t.r
   LEFT JOIN agent_controls ac ON ac.agent_id = COALESCE(rc.agent_id, ru.agent_id)`;
@@ -278,7 +278,7 @@ export async function renewLeases(pool: pg.Pool, keys: RunKey[], leaseMs: number
   const { rows } = await pool.query<{ project_id: string; run_id: string; was_gone: boolean }>(
     `WITH old AS (
        SELECT rc.project_id, rc.run_id, rc.client_lease_until AS lease
-       FROM run_controls rc JOIN unnest($1::uuid[], $2::text[]) AS t(p, r) ON rc.project_id = t.p AND rc.run_id = t.r)
+       FROM run_controls rc JOIN unnest($1::uuid[], $2::bpchar[]) AS t(p, r) ON rc.project_id = t.p AND rc.run_id = t.r)
      UPDATE run_controls rc SET client_seen_at = now(), client_lease_until = now() + make_interval(secs => $3)
      FROM old WHERE rc.project_id = old.project_id AND rc.run_id = old.run_id
      RETURNING rc.project_id, rc.run_id, (old.lease IS NULL OR old.lease < now()) AS was_gone`,

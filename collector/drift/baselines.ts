@@ -57,6 +57,7 @@ export async function loadBaseline(
   if (!withTools || runs.length < config.trajectory.minBaselineRuns) return runs;
 
   const recent = runs.slice(0, config.trajectory.maxBaselineRuns);
+  // bpchar[], not text[]: run_id is char(32), and a text comparison would scan the project's steps (index-use.test.ts).
   const sequences = await db.query<{ id: string; tools: string[] }>(
     `SELECT b.id, COALESCE((
         SELECT (array_agg(COALESCE(s.tool_name, s.name) ORDER BY s.start_ns, s.span_id))[1:$3]
@@ -67,7 +68,7 @@ export async function loadBaseline(
                           AND p.span_id = s.parent_span_id AND p.kind = 'tool'
                           AND COALESCE(p.tool_name, p.name) = COALESCE(s.tool_name, s.name))
       ), '{}') AS tools
-     FROM unnest($2::text[]) AS b(id)`,
+     FROM unnest($2::bpchar[]) AS b(id)`,
     [projectId, recent.map((r) => r.runId), config.trajectory.maxSequence],
   );
   const tools = new Map(sequences.rows.map((r) => [r.id, r.tools]));

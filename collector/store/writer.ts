@@ -289,6 +289,8 @@ async function updateRuns(
   const deltas = rollupRuns(fresh);
   if (deltas.length === 0) return [];
   const col = <T>(f: (d: (typeof deltas)[number]) => T) => deltas.map(f);
+  // Run ids as bpchar[]: runs.id is char(32), and against text[] Postgres compares id::text, which no index serves
+  // (each batch's update scanned every run; test/integration/index-use.test.ts).
   await client.query(
     `UPDATE runs r SET
        step_count = r.step_count + d.steps,
@@ -314,7 +316,7 @@ async function updateRuns(
          WHEN r.root_span_id IS NULL AND d.root_span IS NULL THEN 'live'
          ELSE r.status END,
        updated_at = now()
-     FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::int[],
+     FROM unnest($1::uuid[], $2::bpchar[], $3::int[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::int[],
                  $10::bigint[], $11::bigint[], $12::uuid[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::bool[])
        AS d(project_id, run_id, steps, llm, tools, tin, tout, ttotal, errors, start_ns, activity_ns, agent_id, session_id, name, root_span, root_end, root_error)
      WHERE r.project_id = d.project_id AND r.id = d.run_id`,

@@ -144,7 +144,7 @@ async function reachLiveRuns(
     : Prisma.empty;
   return tx.$queryRaw<{ run_id: string; desired: ControlDesired; version: number }[]>`
     UPDATE run_controls SET ${set} agent_id = COALESCE(agent_id, ${agentId}::uuid), updated_at = now()
-    WHERE project_id = ${projectId}::uuid AND run_id = ANY(${ids}::text[]) AND desired <> 'killed'
+    WHERE project_id = ${projectId}::uuid AND run_id = ANY(${ids}::bpchar[]) AND desired <> 'killed'
     RETURNING run_id, desired::text AS desired, version`;
 }
 
