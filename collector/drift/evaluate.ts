@@ -2,18 +2,18 @@ import type { DriftConfig } from "@/lib/drift/config";
 import { policyFor, type PolicySet } from "@/lib/drift/policy-schema";
 import { detectDrift, type Detector } from "@/lib/drift/registry";
 import type { BaselineRun, DriftFinding } from "@/lib/drift/types";
-import type { RunRef } from "@/lib/live/channels";
+import { formatRunRef, type RunRef } from "@/lib/live/channels";
 import type { BaselineCache } from "@/collector/drift/baselines";
 import { knownHostsBefore } from "@/collector/drift/egress-hosts";
-import { loadRun, loadSteps, type Queryable } from "@/collector/drift/load";
+import { loadRuns, type LoadedRun, type Queryable } from "@/collector/drift/load";
 import { saveFindings, type SaveResult } from "@/collector/drift/write";
 
 /** Fixed policies, or a project's policies looked up per evaluation (runtime policies: collector/policy/source.ts). */
 export type DriftPolicies = PolicySet | null | ((projectId: string) => Promise<PolicySet["agents"] | null>);
 
 /**
- * One evaluation of one run: load its steps (and only the context the enabled
- * detectors read), run the detectors, store the findings. Stateless: the database is
+ * Evaluating a run: load its steps (and only the context the enabled detectors read),
+ * run the detectors, store the findings. Stateless: the database is
  * the truth, so any collector replica may evaluate any run, any number of times.
  */
 export type EvaluatorDeps = {
@@ -32,10 +32,31 @@ export type Evaluation = {
   save: SaveResult;
 };
 
-export async function evaluateRun(deps: EvaluatorDeps, run: RunRef): Promise<Evaluation | null> {
-  const facts = await loadRun(deps.db, run);
-  if (!facts) return null;
-  const steps = await loadSteps(deps.db, run);
+/**
+ * Evaluates runs loaded together (collector/drift/load.ts), one after the other. Each result has the run's own
+ * time (detectors, baseline, writes) plus its share of the load, by steps, in `ms` (the scheduler spaces a run's
+ * evaluations by it); a run whose evaluation failed carries the error, the others go on. Runs that no longer
+ * exist are absent.
+ */
+export type RunEvaluation = (Evaluation | { run: RunRef; error: unknown }) & { ms: number };
+
+export async function evaluateRuns(deps: EvaluatorDeps, runs: readonly RunRef[]): Promise<RunEvaluation[]> {
+  const started = performance.now();
+  const loaded = await loadRuns(deps.db, runs);
+  const loadMs = performance.now() - started;
+  const totalSteps = [...loaded.values()].reduce((n, r) => n + r.steps.length, 0) || 1;
+  const out: RunEvaluation[] = [];
+  for (const run of runs) {
+    const one = loaded.get(formatRunRef(run));
+    if (!one) continue;
+    const t = performance.now();
+    const result = await evaluate(deps, run, one).catch((error: unknown) => ({ run, error }));
+    out.push({ ...result, ms: performance.now() - t + (loadMs * one.steps.length) / totalSteps });
+  }
+  return out;
+}
+
+async function evaluate(deps: EvaluatorDeps, run: RunRef, { facts, steps }: LoadedRun): Promise<Evaluation> {
   const needs = new Set(deps.detectors.map((d) => d.needs));
   const service = facts.serviceName;
 

@@ -9,6 +9,7 @@ const run = (id: string): RunRef => ({ projectId: "p", runId: id });
 
 function harness(o: Partial<SchedulerOptions> & { evalMs?: number } = {}) {
   const calls: { id: string; at: number }[] = [];
+  const batches: string[][] = [];
   const warnings: string[] = [];
   let active = 0;
   let maxActive = 0;
@@ -16,17 +17,19 @@ function harness(o: Partial<SchedulerOptions> & { evalMs?: number } = {}) {
   const scheduler = new DriftScheduler({
     debounceMs: 100,
     concurrency: 2,
+    batchSize: 1,
     maxPending: 100,
     log: createLogger("test", "warn", (line) => warnings.push(line)),
-    async evaluate(r) {
-      calls.push({ id: r.runId, at: Date.now() - t0 });
+    async evaluate(runs) {
+      batches.push(runs.map((r) => r.runId));
+      for (const r of runs) calls.push({ id: r.runId, at: Date.now() - t0 });
       maxActive = Math.max(maxActive, ++active);
       await sleep(o.evalMs ?? 5);
       active--;
     },
     ...o,
   });
-  return { scheduler, calls, warnings, maxActive: () => maxActive };
+  return { scheduler, calls, batches, warnings, maxActive: () => maxActive };
 }
 
 test("a run's first change is evaluated at once; a burst of changes after it, once more after the debounce", async () => {
@@ -64,6 +67,44 @@ test("at most `concurrency` evaluations at once; every run is evaluated", async 
   await sleep(300);
   assert.equal(maxActive(), 2);
   assert.deepEqual(calls.map((c) => c.id).sort(), Array.from({ length: 10 }, (_, i) => `r${i}`).sort());
+  await scheduler.close();
+});
+
+test("runs due together are evaluated together, up to batchSize a call, one call per slot of concurrency", async () => {
+  const { scheduler, batches, maxActive } = harness({ batchSize: 4, evalMs: 30 });
+  scheduler.schedule(Array.from({ length: 10 }, (_, i) => run(`r${i}`)));
+  await sleep(10);
+  assert.deepEqual(batches, [
+    ["r0", "r1", "r2", "r3"],
+    ["r4", "r5", "r6", "r7"],
+  ]);
+  scheduler.schedule([run("r0"), run("x")]); // r0 is being evaluated: once more after it
+  await sleep(60);
+  assert.deepEqual(batches[2], ["r8", "r9", "x"], "the rest, with a run that came meanwhile");
+  await sleep(300);
+  assert.deepEqual(batches.slice(3), [["r0"]], "the run changed during its evaluation, after its debounce");
+  assert.equal(maxActive(), 2);
+  await scheduler.close();
+});
+
+test("each run is charged its own cost when the call names it, else the whole call's time", async () => {
+  const { scheduler, calls } = harness({
+    batchSize: 2,
+    debounceMs: 0,
+    async evaluate(runs) {
+      for (const r of runs) calls.push({ id: r.runId, at: Date.now() - t0 });
+      await sleep(40);
+      return new Map([["p/cheap", 1]]);
+    },
+  });
+  const t0 = Date.now();
+  scheduler.schedule([run("cheap"), run("dear")]);
+  await sleep(10);
+  scheduler.schedule([run("cheap"), run("dear")]);
+  await sleep(300);
+  const again = (id: string) => calls.filter((c) => c.id === id)[1]?.at ?? Infinity;
+  assert.ok(again("cheap") < 40 + 40, `cheap again at ${again("cheap")} ms: right after the call`);
+  assert.ok(again("dear") >= 40 + 4 * 40 - 5, `dear again at ${again("dear")} ms: 4× the call's time later`);
   await scheduler.close();
 });
 

@@ -2,10 +2,10 @@ import type pg from "pg";
 import type { DriftConfig } from "@/lib/drift/config";
 import type { Detector } from "@/lib/drift/registry";
 import type { DriftFinding } from "@/lib/drift/types";
-import type { RunRef } from "@/lib/live/channels";
+import { formatRunRef, type RunRef } from "@/lib/live/channels";
 import type { Logger } from "@/lib/log";
 import { BaselineCache } from "@/collector/drift/baselines";
-import { evaluateRun, type DriftPolicies } from "@/collector/drift/evaluate";
+import { evaluateRuns, type DriftPolicies } from "@/collector/drift/evaluate";
 import { DriftScheduler } from "@/collector/drift/scheduler";
 import type { Metrics } from "@/collector/receiver/metrics";
 import { notifyRunsChanged } from "@/collector/store/notify";
@@ -48,25 +48,37 @@ export function createDriftStage(pool: pg.Pool, o: DriftStageOptions): DriftStag
   const scheduler = new DriftScheduler({
     debounceMs: o.debounceMs,
     concurrency: 2,
+    batchSize: 64,
     maxPending: 10_000,
     log: o.log,
     onDropped: (n) => o.metrics?.inc("causeway_collector_drift_dropped_total", n),
     onFailed: () => o.metrics?.inc("causeway_collector_drift_failures_total"),
-    async evaluate(run) {
+    async evaluate(runs) {
       const started = performance.now();
-      const result = await evaluateRun(deps, run);
-      o.metrics?.inc("causeway_collector_drift_evaluations_total");
+      const results = await evaluateRuns(deps, runs);
+      o.metrics?.inc("causeway_collector_drift_evaluations_total", results.length);
       o.metrics?.set("causeway_collector_drift_last_evaluation_ms", Math.round(performance.now() - started));
-      if (!result?.save.changed) return;
-      await notifyRunsChanged(pool, [run]);
-      if (result.save.raised.length === 0) return;
-      o.metrics?.inc("causeway_collector_drift_points_raised_total", result.save.raised.length);
-      o.log.debug("drift", { run: `${run.projectId}/${run.runId}`, raised: result.save.raised.map((f) => f.summary) });
-      try {
-        o.onRaised?.({ run, serviceName: result.serviceName, live: result.live, findings: result.save.raised });
-      } catch (error) {
-        o.log.warn("drift listener failed", { error: error instanceof Error ? error.message : String(error) });
+      const costs = new Map<string, number>();
+      const changed: RunRef[] = [];
+      for (const r of results) {
+        costs.set(formatRunRef(r.run), r.ms);
+        if ("error" in r) {
+          o.metrics?.inc("causeway_collector_drift_failures_total");
+          o.log.warn("drift evaluation failed", { run: formatRunRef(r.run), error: message(r.error) });
+        } else if (r.save.changed) changed.push(r.run);
       }
+      await notifyRunsChanged(pool, changed);
+      for (const r of results) {
+        if ("error" in r || r.save.raised.length === 0) continue;
+        o.metrics?.inc("causeway_collector_drift_points_raised_total", r.save.raised.length);
+        o.log.debug("drift", { run: formatRunRef(r.run), raised: r.save.raised.map((f) => f.summary) });
+        try {
+          o.onRaised?.({ run: r.run, serviceName: r.serviceName, live: r.live, findings: r.save.raised });
+        } catch (error) {
+          o.log.warn("drift listener failed", { error: message(error) });
+        }
+      }
+      return costs;
     },
   });
   o.metrics?.observe("causeway_collector_drift_pending_runs", () => scheduler.pendingRuns);
@@ -75,9 +87,11 @@ export function createDriftStage(pool: pg.Pool, o: DriftStageOptions): DriftStag
       try {
         scheduler.schedule(runs);
       } catch (error) {
-        o.log.warn("drift scheduling failed", { error: error instanceof Error ? error.message : String(error) });
+        o.log.warn("drift scheduling failed", { error: message(error) });
       }
     },
     close: () => scheduler.close(),
   };
 }
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -8,7 +8,7 @@ import { DEFAULT_DRIFT_CONFIG } from "@/lib/drift/config";
 import { decodeTracesJson } from "@/collector/decode/json";
 import { normalizeBatch } from "@/collector/normalize/normalize";
 import { copySupported, touchAfterCommit, writeBatches } from "@/collector/store/writer";
-import { loadRun, loadSteps } from "@/collector/drift/load";
+import { loadRuns } from "@/collector/drift/load";
 import { loadBaseline } from "@/collector/drift/baselines";
 import { saveFindings } from "@/collector/drift/write";
 import { claimRun, markDelivered, readStates, releaseLease, renewLeases } from "@/collector/control/store";
@@ -144,8 +144,18 @@ test("the store's statements use indexes: new runs, more spans of stored runs, a
 
 test("a run's drift evaluation reads it, its agent's baseline and writes findings through indexes", async () => {
   const run = { projectId, runId: runId(2) };
-  assert.equal((await loadRun(asPool, run))?.live, false);
-  assert.equal((await loadSteps(asPool, run)).length, 4);
+  const loaded = await loadRuns(asPool, [run, { projectId, runId: runId(3) }, { projectId, runId: runId(99) }]);
+  assert.deepEqual([...loaded.keys()], [`${projectId}/${runId(2)}`, `${projectId}/${runId(3)}`], "runs that exist");
+  assert.equal(loaded.get(`${projectId}/${runId(2)}`)?.facts.live, false);
+  assert.deepEqual(
+    loaded.get(`${projectId}/${runId(2)}`)?.steps.map((s) => [s.index, s.kind]),
+    [
+      [1, "agent"],
+      [2, "llm"],
+      [3, "tool"],
+      [4, "llm"],
+    ],
+  );
   const config = { ...DEFAULT_DRIFT_CONFIG, trajectory: { ...DEFAULT_DRIFT_CONFIG.trajectory, minBaselineRuns: 2 } };
   const baseline = await loadBaseline(asPool, projectId, "load-agent", config, true);
   assert.ok(baseline.length >= 20, "the agent's finished runs form its baseline");
