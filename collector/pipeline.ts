@@ -12,9 +12,8 @@ import { normalizeBatch, normalizeInto, type NormalizeOptions } from "@/collecto
 import { normalizeLogs } from "@/collector/normalize/logs";
 import type { Format } from "@/collector/receiver/otlp";
 import type { Metrics } from "@/collector/receiver/metrics";
-import { notifyRunsChanged } from "@/collector/store/notify";
 import { StoreQueue } from "@/collector/store/queue";
-import { touchAfterCommit, type WriteResult } from "@/collector/store/writer";
+import { afterCommit as storeAfterCommit, type AgentKey, type WriteResult } from "@/collector/store/writer";
 
 /**
  * The ingest pipeline behind the receiver: decode -> normalize (conventions, redaction,
@@ -50,6 +49,7 @@ export function createPipeline(
   };
   /** After-commit updates still running (agents' and sessions' last activity, "run changed" notifications). */
   const bookkeeping = new Set<Promise<void>>();
+  const agentsSeen = throttle<AgentKey>((a) => `${a.projectId}/${a.serviceName}\u0001${a.instanceId}`, 1000);
   const queue = new StoreQueue(pool, {
     maxBatchSpans: env.CAUSEWAY_INGEST_BATCH_SPANS,
     flushIntervalMs: env.CAUSEWAY_INGEST_FLUSH_MS,
@@ -66,8 +66,8 @@ export function createPipeline(
       metrics.set("causeway_collector_last_batch_spans", spans);
       metrics.set("causeway_collector_last_commit_ms", Math.round(ms));
       afterCommit?.(result.changedRuns);
-      const done = touchAfterCommit(pool, result.touched)
-        .then(() => notifyRunsChanged(pool, result.changedRuns))
+      const touched = { ...result.touched, agents: result.touched.agents.filter(agentsSeen.due) };
+      const done = storeAfterCommit(pool, touched, result.changedRuns)
         .catch((error: Error) => log.warn("post-commit bookkeeping failed", { error: error.message }))
         .finally(() => bookkeeping.delete(done));
       bookkeeping.add(done);
@@ -144,4 +144,22 @@ function decodeLogs(format: Format, body: Uint8Array): DecodedLogs {
   return format === "json"
     ? decodeLogsJson(Buffer.from(body.buffer, body.byteOffset, body.length).toString("utf8"))
     : decodeLogsProtobuf(body);
+}
+
+/**
+ * An agent's last_seen_at is refreshed at most once per `ms` by this collector: every batch of a busy agent
+ * updated the same row (one more write, and a row lock, per batch) for a timestamp nobody reads to the millisecond.
+ */
+function throttle<T>(keyOf: (item: T) => string, ms: number): { due: (item: T) => boolean } {
+  const last = new Map<string, number>();
+  return {
+    due(item) {
+      const key = keyOf(item);
+      const now = Date.now();
+      if (now - (last.get(key) ?? -Infinity) < ms) return false;
+      if (last.size >= 10_000) last.clear(); // a bound, not an LRU: forgetting only costs one extra update
+      last.set(key, now);
+      return true;
+    },
+  };
 }

@@ -11,6 +11,12 @@ const MAX_PAYLOAD = 7000;
 
 export async function notifyRunsChanged(pool: pg.Pool, runs: RunRef[]): Promise<void> {
   if (runs.length === 0) return;
+  await pool.query("SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload", [RUNS_CHANNEL, runsChangedPayloads(runs)]);
+}
+
+/** The notifications' payloads: JSON arrays of run refs, each under the size limit. */
+export function runsChangedPayloads(runs: RunRef[]): string[] {
+  if (runs.length === 0) return [];
   const chunks: string[] = [];
   let current: string[] = [];
   let size = 2;
@@ -25,5 +31,5 @@ export async function notifyRunsChanged(pool: pg.Pool, runs: RunRef[]): Promise<
     size += item.length + 1;
   }
   chunks.push(`[${current.join(",")}]`);
-  for (const payload of chunks) await pool.query("SELECT pg_notify($1, $2)", [RUNS_CHANNEL, payload]);
+  return chunks;
 }

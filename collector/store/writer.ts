@@ -1,26 +1,34 @@
 import type pg from "pg";
 import { copyStepLines, STEP_COLUMNS, stepCopyLine } from "@/collector/store/step-rows";
-import { insertMessageRows } from "@/collector/store/messages";
-import type { AgentRow, IngestBatch, MessageRow, StepRow } from "@/collector/normalize/batch";
+import type { IngestBatch, MessageRow, StepRow } from "@/collector/normalize/batch";
 import { rollupRuns } from "@/collector/store/rollup";
+import { runsChangedPayloads } from "@/collector/store/notify";
+import { RUNS_CHANNEL, type RunRef } from "@/lib/live/channels";
 import { applyPendingLogEvents, insertLogEvents, spanKeysOf } from "@/collector/store/log-events";
 
 /**
- * Store stage: writes a group of batches in one transaction. Steps are inserted
- * with ON CONFLICT DO NOTHING and only the rows actually inserted feed payloads and
- * run aggregates, which makes redelivery idempotent (trace id + span id).
- * Multi-row INSERT … SELECT FROM unnest(arrays) is used rather than COPY: it carries
- * the conflict handling, and works on the embedded database too.
+ * Store stage: writes a group of batches in one transaction. Only the steps actually
+ * stored (not redelivered) feed payloads, messages and run aggregates, which makes
+ * redelivery idempotent (trace id + span id).
+ *
+ * The transaction is few statements with nothing computed in between: BEGIN; agents,
+ * sessions and runs in one statement; the steps (COPY, or INSERT on the embedded
+ * database); payloads, messages and run aggregates in one statement; COMMIT. Every
+ * statement is a round trip through a busy ingest thread and a busy database (each
+ * took 5–10 ms under full load whatever its size), so the number of statements, not
+ * their size, set the transaction's time — and with it the collector's throughput.
  */
 export type WriteResult = {
   stored: number;
   duplicates: number;
   changedRuns: { projectId: string; runId: string }[];
-  /** Agents and sessions to refresh after the commit (touchAfterCommit). */
-  touched: { agentIds: string[]; sessions: { projectId: string; sessionId: string }[] };
+  /** Agents and sessions to refresh after the commit (afterCommit). */
+  touched: { agents: AgentKey[]; sessions: { projectId: string; sessionId: string }[] };
   /** GenAI events sent as logs: newly stored, redelivered, and steps that now show their messages. */
   logEvents: { stored: number; duplicates: number; stepsUpdated: number };
 };
+
+export type AgentKey = { projectId: string; serviceName: string; instanceId: string };
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const NS = (col: string) => `timestamptz 'epoch' + (${col} / 1000) * interval '1 microsecond'`;
@@ -64,24 +72,24 @@ async function writeOnce(client: pg.PoolClient, batches: IngestBatch[], copy: bo
       stored: 0,
       duplicates: 0,
       changedRuns: [],
-      touched: { agentIds: [], sessions: [] },
+      touched: { agents: [], sessions: [] },
       logEvents: { stored: 0, duplicates: 0, stepsUpdated: 0 },
     };
+  // Built before the transaction opens, so that it holds its locks and its connection only for the statements.
+  const agents = agentRows(batches);
+  const prelude = all.length > 0 ? preludeParams(agents, all) : [];
+  const stepData = copy ? all.map(({ projectId, step }) => stepCopyLine(projectId, step)) : stepsJson(all);
   let fresh: { projectId: string; step: StepRow }[] = [];
-  let agentIds = new Map<string, string>();
   let changedRuns: WriteResult["changedRuns"] = [];
   let logEvents = { stored: 0, duplicates: 0 };
   await client.query("BEGIN");
   try {
     if (all.length > 0) {
-      agentIds = await upsertAgents(client, batches);
-      await upsertSessions(client, all);
-      const newRuns = await ensureRuns(client, all);
-      const inserted = copy ? await copySteps(client, all, newRuns) : await insertSteps(client, all);
+      const newRuns = await runPrelude(client, prelude);
+      const inserted =
+        typeof stepData === "string" ? await insertSteps(client, stepData) : await copySteps(client, all, stepData, newRuns);
       fresh = all.filter(({ projectId, step }) => inserted.has(`${projectId}/${step.runId}/${step.spanId}`));
-      await insertPayloads(client, fresh);
-      await insertMessages(client, batches, fresh);
-      changedRuns = await updateRuns(client, fresh, agentIds);
+      changedRuns = await finishSteps(client, batches, agents, fresh);
     }
     if (hasLogEvents) logEvents = await insertLogEvents(client, batches);
     await client.query("COMMIT");
@@ -97,73 +105,80 @@ async function writeOnce(client: pg.PoolClient, batches: IngestBatch[], copy: bo
   const sessions = new Map<string, { projectId: string; sessionId: string }>();
   for (const { projectId, step } of fresh)
     if (step.sessionId) sessions.set(`${projectId}/${step.sessionId}`, { projectId, sessionId: step.sessionId });
+  const written = new Set(fresh.map(({ projectId, step }) => `${projectId}/${step.agentKey}`));
   return {
     stored: fresh.length,
     duplicates: all.length - fresh.length,
     changedRuns: [...runs.values()],
-    touched: { agentIds: [...new Set(agentIds.values())], sessions: [...sessions.values()] },
+    touched: { agents: agents.filter((a) => written.has(`${a.projectId}/${a.key}`)), sessions: [...sessions.values()] },
     logEvents: { ...logEvents, stepsUpdated: applied.steps },
   };
 }
 
-/**
- * Agents and sessions are shared by many concurrent writes, so the transaction never
- * locks their rows: new ones are inserted with DO NOTHING and existing ones only read.
- * Their last_seen_at and run counts are refreshed after the commit (touchAfterCommit).
- */
-async function upsertAgents(client: pg.PoolClient, batches: IngestBatch[]): Promise<Map<string, string>> {
-  const unique = new Map<string, { projectId: string; a: AgentRow }>();
-  for (const b of batches) for (const [key, a] of b.agents) unique.set(`${b.projectId}/${key}`, { projectId: b.projectId, a });
-  const rows = [...unique.entries()].sort(([x], [y]) => cmp(x, y)).map(([, r]) => r);
-  const params = [rows.map((r) => r.projectId), rows.map((r) => r.a.serviceName), rows.map((r) => r.a.instanceId)];
-  await client.query(
-    `INSERT INTO agents (project_id, service_name, instance_id, attributes)
-     SELECT p, s, i, a::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS t(p, s, i, a)
-     ON CONFLICT (project_id, service_name, instance_id) DO NOTHING`,
-    [...params, rows.map((r) => r.a.attributes)],
-  );
-  const res = await client.query<{ id: string; project_id: string; service_name: string; instance_id: string }>(
-    `SELECT a.id, a.project_id, a.service_name, a.instance_id
-     FROM agents a JOIN unnest($1::uuid[], $2::text[], $3::text[]) AS t(p, s, i)
-       ON a.project_id = t.p AND a.service_name = t.s AND a.instance_id = t.i`,
-    params,
-  );
-  return new Map(res.rows.map((r) => [`${r.project_id}/${r.service_name}\u0001${r.instance_id}`, r.id]));
-}
+type AgentParam = AgentKey & { key: string; attributes: string };
 
-async function upsertSessions(client: pg.PoolClient, all: { projectId: string; step: StepRow }[]): Promise<void> {
-  const seen = new Map<string, [string, string]>();
-  for (const { projectId, step } of all)
-    if (step.sessionId) seen.set(`${projectId}/${step.sessionId}`, [projectId, step.sessionId]);
-  if (seen.size === 0) return;
-  const rows = [...seen.values()];
-  await client.query(
-    `INSERT INTO sessions (project_id, id) SELECT * FROM unnest($1::uuid[], $2::text[])
-     ON CONFLICT (project_id, id) DO NOTHING`,
-    [rows.map((r) => r[0]), rows.map((r) => r[1])],
-  );
+/** The batches' agents, once each, in key order (lock order). */
+function agentRows(batches: IngestBatch[]): AgentParam[] {
+  const unique = new Map<string, AgentParam>();
+  for (const b of batches)
+    for (const [key, a] of b.agents)
+      unique.set(`${b.projectId}/${key}`, {
+        projectId: b.projectId,
+        serviceName: a.serviceName,
+        instanceId: a.instanceId,
+        key,
+        attributes: a.attributes,
+      });
+  return [...unique.entries()].sort(([x], [y]) => cmp(x, y)).map(([, r]) => r);
 }
 
 /**
- * A run row exists before its steps (the run list reads it); its aggregates are filled in by updateRuns.
- * Returns the runs this transaction created: they hold no step yet (a concurrent writer of the same run
- * waits on its unique index entry until this one commits).
+ * Agents, sessions and runs in one statement. Agents and sessions are shared by many concurrent writes, so the
+ * transaction never locks their rows: new ones are inserted with DO NOTHING and existing ones left alone (their
+ * last_seen_at and run counts are refreshed after the commit: afterCommit). A run row exists before its steps (the
+ * run list reads it); its aggregates are filled in by finishSteps. Returns the runs this transaction created: they
+ * hold no step yet (a concurrent writer of the same run waits on its unique index entry until this one commits).
  */
-async function ensureRuns(client: pg.PoolClient, all: { projectId: string; step: StepRow }[]): Promise<Set<string>> {
+const PRELUDE = `
+  WITH new_agents AS (
+    INSERT INTO agents (project_id, service_name, instance_id, attributes)
+    SELECT p, s, i, a::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS t(p, s, i, a)
+    ON CONFLICT (project_id, service_name, instance_id) DO NOTHING
+  ), new_sessions AS (
+    INSERT INTO sessions (project_id, id) SELECT * FROM unnest($5::uuid[], $6::text[])
+    ON CONFLICT (project_id, id) DO NOTHING
+  )
+  INSERT INTO runs (project_id, id, started_at, last_activity_at)
+  SELECT p, r, ${NS("s")}, ${NS("s")} FROM unnest($7::uuid[], $8::text[], $9::bigint[]) AS t(p, r, s)
+  ON CONFLICT (project_id, id) DO NOTHING
+  RETURNING project_id, id`;
+
+function preludeParams(agents: AgentParam[], all: { projectId: string; step: StepRow }[]): unknown[] {
+  const sessions = new Map<string, [string, string]>();
   const first = new Map<string, { projectId: string; runId: string; startNs: bigint }>();
   for (const { projectId, step } of all) {
+    if (step.sessionId) sessions.set(`${projectId}/${step.sessionId}`, [projectId, step.sessionId]);
     const k = `${projectId}/${step.runId}`;
     const cur = first.get(k);
     if (!cur || step.startNs < cur.startNs) first.set(k, { projectId, runId: step.runId, startNs: step.startNs });
   }
-  const rows = [...first.values()];
-  const res = await client.query<{ project_id: string; id: string }>(
-    `INSERT INTO runs (project_id, id, started_at, last_activity_at)
-     SELECT p, r, ${NS("s")}, ${NS("s")} FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS t(p, r, s)
-     ON CONFLICT (project_id, id) DO NOTHING
-     RETURNING project_id, id`,
-    [rows.map((r) => r.projectId), rows.map((r) => r.runId), rows.map((r) => r.startNs.toString())],
-  );
+  const s = [...sessions.values()];
+  const runs = [...first.values()];
+  return [
+    agents.map((r) => r.projectId),
+    agents.map((r) => r.serviceName),
+    agents.map((r) => r.instanceId),
+    agents.map((r) => r.attributes),
+    s.map((r) => r[0]),
+    s.map((r) => r[1]),
+    runs.map((r) => r.projectId),
+    runs.map((r) => r.runId),
+    runs.map((r) => r.startNs.toString()),
+  ];
+}
+
+async function runPrelude(client: pg.PoolClient, params: unknown[]): Promise<Set<string>> {
+  const res = await client.query<{ project_id: string; id: string }>(PRELUDE, params);
   return new Set(res.rows.map((r) => `${r.project_id}/${r.id}`));
 }
 
@@ -199,8 +214,10 @@ function stepJson(projectId: string, s: StepRow): string {
   );
 }
 
-async function insertSteps(client: pg.PoolClient, all: { projectId: string; step: StepRow }[]): Promise<Set<string>> {
-  const json = `[${all.map(({ projectId, step }) => stepJson(projectId, step)).join(",")}]`;
+const stepsJson = (all: { projectId: string; step: StepRow }[]) =>
+  `[${all.map(({ projectId, step }) => stepJson(projectId, step)).join(",")}]`;
+
+async function insertSteps(client: pg.PoolClient, json: string): Promise<Set<string>> {
   const res = await client.query<{ project_id: string; run_id: string; span_id: string }>(INSERT_STEPS, [json]);
   return new Set(res.rows.map((r) => `${r.project_id}/${r.run_id}/${r.span_id}`));
 }
@@ -209,6 +226,7 @@ async function insertSteps(client: pg.PoolClient, all: { projectId: string; step
 async function copySteps(
   client: pg.PoolClient,
   all: { projectId: string; step: StepRow }[],
+  copyLines: string[],
   newRuns: Set<string>,
 ): Promise<Set<string>> {
   const key = (projectId: string, s: StepRow) => `${projectId}/${s.runId}/${s.spanId}`;
@@ -234,41 +252,123 @@ async function copySteps(
   }
   const inserted = new Set<string>();
   const lines: string[] = [];
-  for (const { projectId, step } of all) {
+  all.forEach(({ projectId, step }, i) => {
     const k = key(projectId, step);
-    if (stored.has(k) || inserted.has(k)) continue; // stored before, or twice in this batch
+    if (stored.has(k) || inserted.has(k)) return; // stored before, or twice in this batch
     inserted.add(k);
-    lines.push(stepCopyLine(projectId, step));
-  }
+    lines.push(copyLines[i]!);
+  });
   if (lines.length > 0) await copyStepLines(client, "steps", lines);
   return inserted;
 }
 
-async function insertPayloads(client: pg.PoolClient, fresh: { projectId: string; step: StepRow }[]): Promise<void> {
-  const rows = fresh.filter(({ step }) => step.input !== null || step.output !== null);
-  if (rows.length === 0) return;
-  await client.query(
-    `INSERT INTO step_payloads (project_id, run_id, span_id, input, output, input_full_bytes, output_full_bytes)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
-     ON CONFLICT DO NOTHING`,
-    [
-      rows.map((r) => r.projectId),
-      rows.map((r) => r.step.runId),
-      rows.map((r) => r.step.spanId),
-      rows.map((r) => r.step.input),
-      rows.map((r) => r.step.output),
-      rows.map((r) => r.step.inputFullBytes),
-      rows.map((r) => r.step.outputFullBytes),
-    ],
-  );
-}
+/**
+ * Payloads, messages and run aggregates of the newly stored steps, in one statement. Messages are written once per
+ * (project, content hash). Run aggregates are deltas (collector/store/rollup.ts); a run takes the agent of its root
+ * span, else keeps the one it has, else takes the first it is given.
+ */
+const FINISH = `
+  WITH payloads AS (
+    INSERT INTO step_payloads (project_id, run_id, span_id, input, output, input_full_bytes, output_full_bytes)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+    ON CONFLICT DO NOTHING
+  ), messages AS (
+    INSERT INTO messages (project_id, hash, role, content, byte_size, truncated)
+    SELECT p, h, r, c::jsonb, b, t FROM unnest($8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::bool[])
+      AS x(p, h, r, c, b, t)
+    ON CONFLICT (project_id, hash) DO NOTHING
+  ), agent AS (
+    SELECT t.p, t.k, a.id FROM unnest($14::uuid[], $15::text[], $16::text[], $17::text[]) AS t(p, s, i, k)
+    JOIN agents a ON a.project_id = t.p AND a.service_name = t.s AND a.instance_id = t.i
+  )
+  UPDATE runs r SET
+    step_count = r.step_count + d.steps,
+    llm_call_count = r.llm_call_count + d.llm,
+    tool_call_count = r.tool_call_count + d.tools,
+    input_tokens = r.input_tokens + d.tin,
+    output_tokens = r.output_tokens + d.tout,
+    total_tokens = r.total_tokens + d.ttotal,
+    error_count = r.error_count + d.errors,
+    started_at = LEAST(r.started_at, ${NS("d.start_ns")}),
+    last_activity_at = GREATEST(r.last_activity_at, ${NS("d.activity_ns")}),
+    agent_id = CASE WHEN d.root_span IS NOT NULL THEN agent.id ELSE COALESCE(r.agent_id, agent.id) END,
+    session_id = COALESCE(r.session_id, d.session_id),
+    name = CASE WHEN d.root_span IS NOT NULL AND d.name <> '' THEN d.name WHEN r.name = '' THEN d.name ELSE r.name END,
+    root_span_id = COALESCE(d.root_span, r.root_span_id),
+    ended_at = CASE
+      WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN ${NS("d.root_end")}
+      WHEN r.root_span_id IS NULL AND d.root_span IS NULL THEN NULL -- ended for quietness, active again
+      ELSE r.ended_at END,
+    status = CASE
+      WHEN r.status IN ('killed', 'paused') THEN r.status
+      WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN (CASE WHEN d.root_error THEN 'error' ELSE 'ok' END)::"RunStatus"
+      WHEN r.root_span_id IS NULL AND d.root_span IS NULL THEN 'live'
+      ELSE r.status END,
+    updated_at = now()
+  -- Run ids as bpchar[]: runs.id is char(32), and against text[] Postgres compares id::text, which no index serves
+  -- (each batch's update scanned every run; test/integration/index-use.test.ts).
+  FROM unnest($18::uuid[], $19::bpchar[], $20::int[], $21::int[], $22::int[], $23::bigint[], $24::bigint[], $25::bigint[],
+              $26::int[], $27::bigint[], $28::bigint[], $29::text[], $30::text[], $31::text[], $32::text[], $33::bigint[], $34::bool[])
+    AS d(project_id, run_id, steps, llm, tools, tin, tout, ttotal, errors, start_ns, activity_ns, agent_key, session_id, name,
+         root_span, root_end, root_error)
+  LEFT JOIN agent ON agent.p = d.project_id AND agent.k = d.agent_key
+  WHERE r.project_id = d.project_id AND r.id = d.run_id`;
 
-/** Messages of newly stored steps, once per (project, content hash). */
-async function insertMessages(
+async function finishSteps(
   client: pg.PoolClient,
   batches: IngestBatch[],
+  agents: AgentParam[],
   fresh: { projectId: string; step: StepRow }[],
-): Promise<void> {
+): Promise<{ projectId: string; runId: string }[]> {
+  const deltas = rollupRuns(fresh);
+  if (deltas.length === 0) return [];
+  const payloads = fresh.filter(({ step }) => step.input !== null || step.output !== null);
+  const messages = messagesOf(batches, fresh);
+  const col = <T, R>(rows: R[], f: (r: R) => T) => rows.map(f);
+  await client.query(FINISH, [
+    col(payloads, (r) => r.projectId),
+    col(payloads, (r) => r.step.runId),
+    col(payloads, (r) => r.step.spanId),
+    col(payloads, (r) => r.step.input),
+    col(payloads, (r) => r.step.output),
+    col(payloads, (r) => r.step.inputFullBytes),
+    col(payloads, (r) => r.step.outputFullBytes),
+    col(messages, (r) => r.projectId),
+    col(messages, (r) => r.m.hash),
+    col(messages, (r) => r.m.role),
+    col(messages, (r) => r.m.content),
+    col(messages, (r) => r.m.byteSize),
+    col(messages, (r) => r.m.truncated),
+    col(agents, (a) => a.projectId),
+    col(agents, (a) => a.serviceName),
+    col(agents, (a) => a.instanceId),
+    col(agents, (a) => a.key),
+    col(deltas, (d) => d.projectId),
+    col(deltas, (d) => d.runId),
+    col(deltas, (d) => d.steps),
+    col(deltas, (d) => d.llmCalls),
+    col(deltas, (d) => d.toolCalls),
+    col(deltas, (d) => d.inputTokens),
+    col(deltas, (d) => d.outputTokens),
+    col(deltas, (d) => d.totalTokens),
+    col(deltas, (d) => d.errors),
+    col(deltas, (d) => d.startNs.toString()),
+    col(deltas, (d) => d.lastActivityNs.toString()),
+    col(deltas, (d) => d.agentKey),
+    col(deltas, (d) => d.sessionId),
+    col(deltas, (d) => d.name),
+    col(deltas, (d) => d.root?.spanId ?? null),
+    col(deltas, (d) => d.root?.endNs?.toString() ?? null),
+    col(deltas, (d) => d.root?.error ?? false),
+  ]);
+  return deltas.map((d) => ({ projectId: d.projectId, runId: d.runId }));
+}
+
+/** Messages of newly stored steps, once per (project, content hash), in key order (lock order). */
+function messagesOf(
+  batches: IngestBatch[],
+  fresh: { projectId: string; step: StepRow }[],
+): { projectId: string; m: MessageRow }[] {
   const wanted = new Set(
     fresh.flatMap(({ projectId, step }) => [...step.contextHashes, ...step.outputHashes].map((h) => `${projectId}/${h}`)),
   );
@@ -278,83 +378,36 @@ async function insertMessages(
       const k = `${b.projectId}/${hash}`;
       if (wanted.delete(k)) rows.push({ projectId: b.projectId, m });
     }
-  await insertMessageRows(client, rows);
-}
-
-async function updateRuns(
-  client: pg.PoolClient,
-  fresh: { projectId: string; step: StepRow }[],
-  agentIds: Map<string, string>,
-): Promise<{ projectId: string; runId: string }[]> {
-  const deltas = rollupRuns(fresh);
-  if (deltas.length === 0) return [];
-  const col = <T>(f: (d: (typeof deltas)[number]) => T) => deltas.map(f);
-  // Run ids as bpchar[]: runs.id is char(32), and against text[] Postgres compares id::text, which no index serves
-  // (each batch's update scanned every run; test/integration/index-use.test.ts).
-  await client.query(
-    `UPDATE runs r SET
-       step_count = r.step_count + d.steps,
-       llm_call_count = r.llm_call_count + d.llm,
-       tool_call_count = r.tool_call_count + d.tools,
-       input_tokens = r.input_tokens + d.tin,
-       output_tokens = r.output_tokens + d.tout,
-       total_tokens = r.total_tokens + d.ttotal,
-       error_count = r.error_count + d.errors,
-       started_at = LEAST(r.started_at, ${NS("d.start_ns")}),
-       last_activity_at = GREATEST(r.last_activity_at, ${NS("d.activity_ns")}),
-       agent_id = CASE WHEN d.root_span IS NOT NULL THEN d.agent_id ELSE COALESCE(r.agent_id, d.agent_id) END,
-       session_id = COALESCE(r.session_id, d.session_id),
-       name = CASE WHEN d.root_span IS NOT NULL AND d.name <> '' THEN d.name WHEN r.name = '' THEN d.name ELSE r.name END,
-       root_span_id = COALESCE(d.root_span, r.root_span_id),
-       ended_at = CASE
-         WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN ${NS("d.root_end")}
-         WHEN r.root_span_id IS NULL AND d.root_span IS NULL THEN NULL -- ended for quietness, active again
-         ELSE r.ended_at END,
-       status = CASE
-         WHEN r.status IN ('killed', 'paused') THEN r.status
-         WHEN d.root_span IS NOT NULL AND d.root_end IS NOT NULL THEN (CASE WHEN d.root_error THEN 'error' ELSE 'ok' END)::"RunStatus"
-         WHEN r.root_span_id IS NULL AND d.root_span IS NULL THEN 'live'
-         ELSE r.status END,
-       updated_at = now()
-     FROM unnest($1::uuid[], $2::bpchar[], $3::int[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[], $9::int[],
-                 $10::bigint[], $11::bigint[], $12::uuid[], $13::text[], $14::text[], $15::text[], $16::bigint[], $17::bool[])
-       AS d(project_id, run_id, steps, llm, tools, tin, tout, ttotal, errors, start_ns, activity_ns, agent_id, session_id, name, root_span, root_end, root_error)
-     WHERE r.project_id = d.project_id AND r.id = d.run_id`,
-    [
-      col((d) => d.projectId),
-      col((d) => d.runId),
-      col((d) => d.steps),
-      col((d) => d.llmCalls),
-      col((d) => d.toolCalls),
-      col((d) => d.inputTokens),
-      col((d) => d.outputTokens),
-      col((d) => d.totalTokens),
-      col((d) => d.errors),
-      col((d) => d.startNs.toString()),
-      col((d) => d.lastActivityNs.toString()),
-      col((d) => agentIds.get(`${d.projectId}/${d.agentKey}`) ?? null),
-      col((d) => d.sessionId),
-      col((d) => d.name),
-      col((d) => d.root?.spanId ?? null),
-      col((d) => d.root?.endNs?.toString() ?? null),
-      col((d) => d.root?.error ?? false),
-    ],
-  );
-  return deltas.map((d) => ({ projectId: d.projectId, runId: d.runId }));
+  return rows.sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.m.hash, b.m.hash));
 }
 
 /**
- * After a commit, outside any write transaction: last_seen_at of the agents and
- * sessions written to, and sessions' run counts (counted, so they stay exact).
+ * After a commit, outside any write transaction, in one statement: last_seen_at of the agents and sessions written
+ * to, sessions' run counts (counted, so they stay exact), and the "run changed" notifications for live views
+ * (collector/store/notify.ts).
  */
-export async function touchAfterCommit(pool: pg.Pool, touched: WriteResult["touched"]): Promise<void> {
-  if (touched.agentIds.length)
-    await pool.query(`UPDATE agents SET last_seen_at = now() WHERE id = ANY($1::uuid[])`, [touched.agentIds]);
-  if (touched.sessions.length)
-    await pool.query(
-      `UPDATE sessions s SET last_seen_at = now(),
+export async function afterCommit(pool: pg.Pool, touched: WriteResult["touched"], runs: RunRef[]): Promise<void> {
+  const { agents, sessions } = touched;
+  if (agents.length === 0 && sessions.length === 0 && runs.length === 0) return;
+  await pool.query(
+    `WITH seen_agents AS (
+       UPDATE agents a SET last_seen_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(p, s, i)
+       WHERE a.project_id = t.p AND a.service_name = t.s AND a.instance_id = t.i
+     ), seen_sessions AS (
+       UPDATE sessions s SET last_seen_at = now(),
          run_count = (SELECT count(*) FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id)
-       FROM unnest($1::uuid[], $2::text[]) AS t(p, id) WHERE s.project_id = t.p AND s.id = t.id`,
-      [touched.sessions.map((x) => x.projectId), touched.sessions.map((x) => x.sessionId)],
-    );
+       FROM unnest($4::uuid[], $5::text[]) AS t(p, id) WHERE s.project_id = t.p AND s.id = t.id
+     )
+     SELECT pg_notify($6, payload) FROM unnest($7::text[]) AS payload`,
+    [
+      agents.map((a) => a.projectId),
+      agents.map((a) => a.serviceName),
+      agents.map((a) => a.instanceId),
+      sessions.map((x) => x.projectId),
+      sessions.map((x) => x.sessionId),
+      RUNS_CHANNEL,
+      runsChangedPayloads(runs),
+    ],
+  );
 }

@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/helpers/database";
 import { startCollector, type RunningCollector } from "@/test/helpers/collector";
 import { runGenAiAgent } from "@/test/producers/otel-genai-agent";
 import { endQuietRuns } from "@/collector/store/liveness";
-import { touchAfterCommit, writeBatches } from "@/collector/store/writer";
+import { afterCommit, writeBatches } from "@/collector/store/writer";
 import { normalizeBatch } from "@/collector/normalize/normalize";
 import { decodeTracesJson } from "@/collector/decode/json";
 import { getRunDetail } from "@/lib/server/repositories/run-detail";
@@ -362,7 +362,7 @@ describe("the store", () => {
     try {
       const result = await writeBatches(client, [batch(hex(0xabc008, 32)), batch(hex(0xabc009, 32)), batch(hex(0xabc00a, 32))]);
       assert.equal(result.stored, 3);
-      await touchAfterCommit(sql, result.touched);
+      await afterCommit(sql, result.touched, result.changedRuns);
     } finally {
       client.release();
     }

@@ -7,7 +7,7 @@ import { createRedactor } from "@/lib/ingest/redact";
 import { DEFAULT_DRIFT_CONFIG } from "@/lib/drift/config";
 import { decodeTracesJson } from "@/collector/decode/json";
 import { normalizeBatch } from "@/collector/normalize/normalize";
-import { copySupported, touchAfterCommit, writeBatches } from "@/collector/store/writer";
+import { afterCommit, copySupported, writeBatches } from "@/collector/store/writer";
 import { loadRuns } from "@/collector/drift/load";
 import { loadBaseline } from "@/collector/drift/baselines";
 import { saveFindings } from "@/collector/drift/write";
@@ -135,7 +135,7 @@ test("the store's statements use indexes: new runs, more spans of stored runs, a
   ]) {
     const result = await writeBatches(asClient, [batchOf(runs)], { copy });
     assert.equal(result.stored, runs.length * 4);
-    await touchAfterCommit(asPool, result.touched);
+    await afterCommit(asPool, result.touched, result.changedRuns);
   }
   const again = await writeBatches(asClient, [batchOf([2, 3, 4])], { copy });
   assert.deepEqual([again.stored, again.duplicates], [0, 12], "redelivered spans are recognized");
