@@ -1,3 +1,4 @@
+import { setImmediate } from "node:timers/promises";
 import type { DriftConfig } from "@/lib/drift/config";
 import { policyFor, type PolicySet } from "@/lib/drift/policy-schema";
 import { detectDrift, type Detector } from "@/lib/drift/registry";
@@ -38,6 +39,8 @@ export type Evaluation = {
  * evaluations by it); a run whose evaluation failed carries the error, the others go on. Runs that no longer
  * exist are absent.
  */
+const YIELD_MS = 4;
+
 export type RunEvaluation = (Evaluation | { run: RunRef; error: unknown }) & { ms: number };
 
 export async function evaluateRuns(deps: EvaluatorDeps, runs: readonly RunRef[]): Promise<RunEvaluation[]> {
@@ -46,9 +49,16 @@ export async function evaluateRuns(deps: EvaluatorDeps, runs: readonly RunRef[])
   const loadMs = performance.now() - started;
   const totalSteps = [...loaded.values()].reduce((n, r) => n + r.steps.length, 0) || 1;
   const out: RunEvaluation[] = [];
+  let yielded = performance.now();
   for (const run of runs) {
     const one = loaded.get(formatRunRef(run));
     if (!one) continue;
+    // The detectors run on the collector's main thread, beside HTTP and live control: a batch lets other work in
+    // every few milliseconds (an evaluation awaiting only cached values never leaves the microtask queue).
+    if (performance.now() - yielded > YIELD_MS) {
+      await setImmediate();
+      yielded = performance.now();
+    }
     const t = performance.now();
     const result = await evaluate(deps, run, one).catch((error: unknown) => ({ run, error }));
     out.push({ ...result, ms: performance.now() - t + (loadMs * one.steps.length) / totalSteps });

@@ -76,7 +76,7 @@ async function insertEventMessages(client: pg.PoolClient, batches: IngestBatch[]
   await insertMessageRows(client, rows);
 }
 
-/** Every span a group of batches wrote: its steps and the spans its log events name. */
+/** Every span a group of batches wrote: its steps and the spans its log events name (in no particular order). */
 export function spanKeysOf(batches: IngestBatch[]): SpanKey[] {
   const keys = new Map<string, SpanKey>();
   for (const b of batches) {
@@ -85,7 +85,7 @@ export function spanKeysOf(batches: IngestBatch[]): SpanKey[] {
     for (const e of b.logEvents)
       keys.set(`${b.projectId}/${e.runId}/${e.spanId}`, { projectId: b.projectId, runId: e.runId, spanId: e.spanId });
   }
-  return [...keys.values()].sort((a, b) => cmp(keyOf(a), keyOf(b)));
+  return [...keys.values()];
 }
 
 const params = (keys: SpanKey[]) => [keys.map((k) => k.projectId), keys.map((k) => k.runId), keys.map((k) => k.spanId)];

@@ -270,15 +270,14 @@ async function copySteps(
 const FINISH = `
   WITH payloads AS (
     INSERT INTO step_payloads (project_id, run_id, span_id, input, output, input_full_bytes, output_full_bytes)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[])
+    SELECT p, r, s, i, o, ib, ob FROM json_to_recordset($1::json) AS x(p uuid, r text, s text, i text, o text, ib int, ob int)
     ON CONFLICT DO NOTHING
   ), messages AS (
     INSERT INTO messages (project_id, hash, role, content, byte_size, truncated)
-    SELECT p, h, r, c::jsonb, b, t FROM unnest($8::uuid[], $9::text[], $10::text[], $11::text[], $12::int[], $13::bool[])
-      AS x(p, h, r, c, b, t)
+    SELECT p, h, r, c, b, t FROM json_to_recordset($2::json) AS x(p uuid, h text, r text, c jsonb, b int, t bool)
     ON CONFLICT (project_id, hash) DO NOTHING
   ), agent AS (
-    SELECT t.p, t.k, a.id FROM unnest($14::uuid[], $15::text[], $16::text[], $17::text[]) AS t(p, s, i, k)
+    SELECT t.p, t.k, a.id FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[]) AS t(p, s, i, k)
     JOIN agents a ON a.project_id = t.p AND a.service_name = t.s AND a.instance_id = t.i
   )
   UPDATE runs r SET
@@ -307,8 +306,8 @@ const FINISH = `
     updated_at = now()
   -- Run ids as bpchar[]: runs.id is char(32), and against text[] Postgres compares id::text, which no index serves
   -- (each batch's update scanned every run; test/integration/index-use.test.ts).
-  FROM unnest($18::uuid[], $19::bpchar[], $20::int[], $21::int[], $22::int[], $23::bigint[], $24::bigint[], $25::bigint[],
-              $26::int[], $27::bigint[], $28::bigint[], $29::text[], $30::text[], $31::text[], $32::text[], $33::bigint[], $34::bool[])
+  FROM unnest($7::uuid[], $8::bpchar[], $9::int[], $10::int[], $11::int[], $12::bigint[], $13::bigint[], $14::bigint[],
+              $15::int[], $16::bigint[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[], $23::bool[])
     AS d(project_id, run_id, steps, llm, tools, tin, tout, ttotal, errors, start_ns, activity_ns, agent_key, session_id, name,
          root_span, root_end, root_error)
   LEFT JOIN agent ON agent.p = d.project_id AND agent.k = d.agent_key
@@ -325,20 +324,11 @@ async function finishSteps(
   const payloads = fresh.filter(({ step }) => step.input !== null || step.output !== null);
   const messages = messagesOf(batches, fresh);
   const col = <T, R>(rows: R[], f: (r: R) => T) => rows.map(f);
+  // Payloads and messages as JSON parameters (json_to_recordset): text arrays are escaped element by element by
+  // node-postgres, and a message's content is JSON already, inlined as it is.
   await client.query(FINISH, [
-    col(payloads, (r) => r.projectId),
-    col(payloads, (r) => r.step.runId),
-    col(payloads, (r) => r.step.spanId),
-    col(payloads, (r) => r.step.input),
-    col(payloads, (r) => r.step.output),
-    col(payloads, (r) => r.step.inputFullBytes),
-    col(payloads, (r) => r.step.outputFullBytes),
-    col(messages, (r) => r.projectId),
-    col(messages, (r) => r.m.hash),
-    col(messages, (r) => r.m.role),
-    col(messages, (r) => r.m.content),
-    col(messages, (r) => r.m.byteSize),
-    col(messages, (r) => r.m.truncated),
+    `[${payloads.map(({ projectId, step }) => payloadJson(projectId, step)).join(",")}]`,
+    `[${messages.map(({ projectId, m }) => messageJson(projectId, m)).join(",")}]`,
     col(agents, (a) => a.projectId),
     col(agents, (a) => a.serviceName),
     col(agents, (a) => a.instanceId),
@@ -364,20 +354,43 @@ async function finishSteps(
   return deltas.map((d) => ({ projectId: d.projectId, runId: d.runId }));
 }
 
-/** Messages of newly stored steps, once per (project, content hash), in key order (lock order). */
+const payloadJson = (projectId: string, s: StepRow) =>
+  `{"p":${j(projectId)},"r":${j(s.runId)},"s":${j(s.spanId)},"i":${jn(s.input)},"o":${jn(s.output)},` +
+  `"ib":${jn(s.inputFullBytes)},"ob":${jn(s.outputFullBytes)}}`;
+
+const messageJson = (projectId: string, m: MessageRow) =>
+  `{"p":${j(projectId)},"h":${j(m.hash)},"r":${j(m.role)},"c":${m.content},"b":${m.byteSize},"t":${m.truncated}}`;
+
+/**
+ * Messages of newly stored steps, once per (project, content hash), in key order (lock order). A batch's messages
+ * are those its steps refer to; when some steps were redelivered, only the messages of the others are wanted.
+ */
 function messagesOf(
   batches: IngestBatch[],
   fresh: { projectId: string; step: StepRow }[],
 ): { projectId: string; m: MessageRow }[] {
-  const wanted = new Set(
-    fresh.flatMap(({ projectId, step }) => [...step.contextHashes, ...step.outputHashes].map((h) => `${projectId}/${h}`)),
-  );
-  const rows: { projectId: string; m: MessageRow }[] = [];
-  for (const b of batches)
-    for (const [hash, m] of b.messages) {
-      const k = `${b.projectId}/${hash}`;
-      if (wanted.delete(k)) rows.push({ projectId: b.projectId, m });
+  const allFresh = fresh.length === batches.reduce((n, b) => n + b.steps.length, 0);
+  const wanted = new Map<string, Set<string>>(); // project -> hashes
+  if (!allFresh)
+    for (const { projectId, step } of fresh) {
+      let set = wanted.get(projectId);
+      if (!set) wanted.set(projectId, (set = new Set()));
+      for (const h of step.contextHashes) set.add(h);
+      for (const h of step.outputHashes) set.add(h);
     }
+  const seen = new Map<string, Set<string>>(); // project -> hashes taken
+  const rows: { projectId: string; m: MessageRow }[] = [];
+  for (const b of batches) {
+    if (b.steps.length === 0) continue; // a logs batch: its messages go with its events (log-events.ts)
+    let taken = seen.get(b.projectId);
+    if (!taken) seen.set(b.projectId, (taken = new Set()));
+    const want = wanted.get(b.projectId);
+    for (const [hash, m] of b.messages)
+      if ((allFresh || want?.has(hash)) && !taken.has(hash)) {
+        taken.add(hash);
+        rows.push({ projectId: b.projectId, m });
+      }
+  }
   return rows.sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.m.hash, b.m.hash));
 }
 
