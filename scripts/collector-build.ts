@@ -23,6 +23,8 @@ export async function buildCollector(root: string): Promise<{ nodeArgs: string[]
     sourcemap: "linked",
     logLevel: "warning",
   });
-  // Source maps: a stack trace names the TypeScript file and line, not the bundle's.
-  return { nodeArgs: ["--enable-source-maps", path.join(outdir, "main.js")] };
+  // Source maps: a stack trace names the TypeScript file and line, not the bundle's. A small young generation on the
+  // main thread (HTTP bodies, drift evaluation; the ingest worker sets its own): peak RSS under full load of 12 KB
+  // spans 282 -> 231 MiB at the same throughput (bench:ingest).
+  return { nodeArgs: ["--enable-source-maps", "--max-semi-space-size=2", path.join(outdir, "main.js")] };
 }
