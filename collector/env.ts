@@ -15,6 +15,7 @@ export function parseCollectorEnv(source: Record<string, string | undefined> = p
       "CAUSEWAY_REDACT",
       "CAUSEWAY_REDACT_PATTERNS",
       "CAUSEWAY_INGEST_MAX_QUEUED_SPANS",
+      "CAUSEWAY_INGEST_MAX_QUEUED_BYTES",
       "CAUSEWAY_INGEST_BATCH_SPANS",
       "CAUSEWAY_INGEST_FLUSH_MS",
       "CAUSEWAY_INGEST_WORKER",

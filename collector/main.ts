@@ -45,10 +45,12 @@ async function main(): Promise<void> {
       ? new IngestWorker({ metrics, log, onCommitted })
       : createPipeline(pool, env, log, metrics, onCommitted);
   metrics.observe("causeway_collector_spans_queued", () => pipeline.queued());
+  metrics.observe("causeway_collector_bytes_queued", () => pipeline.queuedBytes());
   const deps = {
     auth: createIngestAuth(pool, { staticKey: env.CAUSEWAY_INGEST_KEY }),
     maxBodyBytes: env.CAUSEWAY_MAX_BODY_BYTES,
-    busy: () => pipeline.queued() >= env.CAUSEWAY_INGEST_MAX_QUEUED_SPANS,
+    busy: () =>
+      pipeline.queued() >= env.CAUSEWAY_INGEST_MAX_QUEUED_SPANS || pipeline.queuedBytes() >= env.CAUSEWAY_INGEST_MAX_QUEUED_BYTES,
     metrics,
   };
   // Control has its own connections, so a command never queues behind ingest writes.

@@ -29,6 +29,8 @@ export type Pipeline = {
   traces(projectId: string, format: Format, body: Uint8Array, onDecoded?: (items: number) => void): Promise<IngestOutcome>;
   logs(projectId: string, format: Format, body: Uint8Array, onDecoded?: (items: number) => void): Promise<IngestOutcome>;
   queued(): number;
+  /** Bytes of the bodies taken and not answered yet. */
+  queuedBytes(): number;
   close(): Promise<void>;
 };
 
@@ -81,7 +83,19 @@ export function createPipeline(
     metrics.inc("causeway_collector_spans_accepted_total", count);
   }
 
-  return {
+  let heldBytes = 0;
+  const holding = <T>(bytes: number, work: () => Promise<T>): Promise<T> => {
+    heldBytes += bytes;
+    let settled: Promise<T>;
+    try {
+      settled = work();
+    } catch (error) {
+      settled = Promise.reject(error as Error);
+    }
+    return settled.finally(() => (heldBytes -= bytes));
+  };
+
+  const pipeline: Pipeline = {
     // Not async: the body and the decoded spans are let go as soon as the rows are built, not held while the
     // rows wait for their transaction (with 12 KB spans that was tens of MB more heap under load).
     traces(projectId, format, body, onDecoded) {
@@ -110,8 +124,16 @@ export function createPipeline(
       return { rejected: decoded.rejected + rejected, message: reasons.join("; ") };
     },
     queued: () => queue.queued,
+    queuedBytes: () => heldBytes,
     // Stored first, then the last commits' bookkeeping (the caller ends the pool after this).
     close: () => queue.close().then(() => Promise.allSettled(bookkeeping).then(() => {})),
+  };
+  return {
+    ...pipeline,
+    traces: (projectId, format, body, onDecoded) =>
+      holding(body.byteLength, () => pipeline.traces(projectId, format, body, onDecoded)),
+    logs: (projectId, format, body, onDecoded) =>
+      holding(body.byteLength, () => pipeline.logs(projectId, format, body, onDecoded)),
   };
 }
 

@@ -38,6 +38,8 @@ export class IngestWorker implements Pipeline {
   private queuedSpans = 0;
   /** Bodies handed to the worker that it has not decoded yet, and the spans of those decoded and not answered. */
   private undecodedBytes = 0;
+  /** Bytes of every body handed to the worker and not answered yet. */
+  private heldBytes = 0;
   private decodedSpans = 0;
   /** What a span weighed in recent trace requests. */
   private bytesPerSpan = 1024;
@@ -67,6 +69,10 @@ export class IngestWorker implements Pipeline {
     return Math.max(this.queuedSpans, this.decodedSpans + Math.round(this.undecodedBytes / this.bytesPerSpan));
   }
 
+  queuedBytes(): number {
+    return this.heldBytes;
+  }
+
   /** Stops accepting and waits until the worker has stored everything it accepted. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
@@ -90,6 +96,7 @@ export class IngestWorker implements Pipeline {
     // A copy the worker owns: the request's buffer may share its memory with other buffers.
     const own = new Uint8Array(body);
     this.undecodedBytes += own.byteLength;
+    this.heldBytes += own.byteLength;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { signal, bytes: own.byteLength, items: null, resolve, reject });
       this.post({ t: "ingest", id, signal, projectId, format, body: own }, [own.buffer]);
@@ -123,6 +130,7 @@ export class IngestWorker implements Pipeline {
       this.pending.clear();
       this.queuedSpans = 0;
       this.undecodedBytes = 0;
+      this.heldBytes = 0;
       this.decodedSpans = 0;
       if (this.closing) return;
       this.opts.log.error("ingest worker exited; starting a new one", { code });
@@ -134,6 +142,7 @@ export class IngestWorker implements Pipeline {
     const p = this.pending.get(id);
     if (p) {
       this.pending.delete(id);
+      this.heldBytes -= p.bytes;
       if (p.items === null) this.undecodedBytes -= p.bytes;
       else this.decodedSpans -= p.items;
     }

@@ -36,6 +36,10 @@ export const COLLECTOR_METRICS = {
   causeway_collector_spans_rejected_total: { type: "counter", help: "Spans rejected as invalid (partial success)." },
   causeway_collector_spans_stored_total: { type: "counter", help: "Spans newly stored." },
   causeway_collector_spans_duplicate_total: { type: "counter", help: "Redelivered spans that were already stored." },
+  causeway_collector_bytes_queued: {
+    type: "gauge",
+    help: "Bytes of request bodies taken and not yet answered.",
+  },
   causeway_collector_spans_queued: {
     type: "gauge",
     help: "Spans taken and not yet written (those of requests still being decoded estimated from their size).",

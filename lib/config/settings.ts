@@ -140,6 +140,15 @@ export const settings = {
     default: "50000",
     doc: "Spans the collector holds waiting for the database before it answers 429 (bounds its memory).",
   },
+  CAUSEWAY_INGEST_MAX_QUEUED_BYTES: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(64 * 1024 * 1024),
+    default: "67108864 (64 MiB)",
+    doc: "Bytes of request bodies the collector holds (taken, not yet answered) before it answers 429: with the span limit, bounds its memory whatever the size of the spans (decoded, they take a few times their wire size).",
+  },
   CAUSEWAY_INGEST_BATCH_SPANS: {
     schema: z.coerce.number().int().min(1).default(2000),
     default: "2000",

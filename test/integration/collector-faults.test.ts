@@ -474,6 +474,47 @@ describe("the collector is overloaded", () => {
   );
 });
 
+describe("big bodies are bounded by bytes, not only by spans", () => {
+  test("once CAUSEWAY_INGEST_MAX_QUEUED_BYTES of bodies are held, the next request is refused at once; the held ones are stored", async () => {
+    // A long flush interval holds the accepted requests in the store queue (a batch waits to fill) for a while.
+    const collector = await launch(tdb.url, {
+      CAUSEWAY_INGEST_MAX_QUEUED_BYTES: String(MiB),
+      CAUSEWAY_INGEST_FLUSH_MS: "1500",
+      CAUSEWAY_INGEST_BATCH_SPANS: "100000",
+    });
+    // Few spans, big ones: the span limit (50,000) is far away.
+    const spec = { tag: 0x57, requests: 3, spansPerRequest: 20, runs: 3, padBytes: 40_000 };
+    const stream = makeStream(spec);
+    const send = (i: number) =>
+      fetch(`${collector.url}/v1/traces`, {
+        method: "POST",
+        headers: headersFor(stream.requests[i]!),
+        body: stream.requests[i]!.body as BodyInit,
+      });
+    const held = [send(0), send(1)];
+    const queuedBytes = async () =>
+      Number(/^causeway_collector_bytes_queued (\d+)/m.exec(await (await fetch(`${collector.url}/metrics`)).text())?.[1]);
+    const deadline = Date.now() + 1000;
+    while ((await queuedBytes()) < MiB && Date.now() < deadline) await sleep(20);
+    assert.ok((await queuedBytes()) >= MiB, `two ~800 KB bodies held: ${await queuedBytes()} bytes`);
+    const t = performance.now();
+    const refused = await send(2);
+    assert.equal(refused.status, 429, "the third is refused");
+    assert.ok(refused.headers.get("retry-after"), "with Retry-After");
+    assert.ok(performance.now() - t < 500, "at once, not after the held ones");
+    assert.deepEqual(
+      (await Promise.all(held)).map((r) => r.status),
+      [200, 200],
+    );
+    assert.equal(await queuedBytes(), 0, "nothing held once they are answered");
+    await assertStoredOnce(
+      stream.runIds,
+      [0, 1].flatMap((i) => stream.requests[i]!.spanIds),
+      "the held requests",
+    );
+  });
+});
+
 // ─── 4. Fuzz over HTTP ──────────────────────────────────────────────────────
 
 type FuzzCase = { label: string; body: Uint8Array; contentType: string; encoding?: "gzip" };

@@ -92,11 +92,15 @@ test("spans are decoded, stored and reported: outcome, metrics, the changed run"
 
 test("a request counts toward the busy limit from the moment it is handed over until it is answered", async () => {
   const spans = Array.from({ length: 200 }, () => ({ spanId: hex(8), name: "chat gpt-4o" }));
-  const pending = [0, 1, 2].map(() => ingest.traces(projectId, "json", body(hex(16), spans)));
+  const bodies = [0, 1, 2].map(() => body(hex(16), spans));
+  const bytes = bodies[0]!.byteLength;
+  const pending = bodies.map((b) => ingest.traces(projectId, "json", b));
   // Not decoded yet (the worker has not had a turn): estimated from their size, so a burst is refused at the door.
   assert.ok(ingest.queued() >= 100, `queued right after handing over: ${ingest.queued()} (600 held)`);
+  assert.equal(ingest.queuedBytes(), bytes * 3, "their bodies' bytes, exactly");
   await Promise.all(pending);
   assert.equal(ingest.queued(), 0, "nothing counted once all are answered");
+  assert.equal(ingest.queuedBytes(), 0);
 });
 
 test("an undecodable body is a DecodeError (400), and nothing is stored", async () => {
