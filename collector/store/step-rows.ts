@@ -44,12 +44,21 @@ export const STEP_COLUMNS = [
   ["scope_name", "text"],
 ] as const;
 
-/** COPY text format: tab-separated, \N for null, backslash escapes. */
-const copyText = (v: string) => v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!);
-const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+/**
+ * COPY text format: tab-separated, \N for null, backslash escapes. Plain string replacements after a test, not a
+ * regular expression with a callback per match: JSON columns are full of backslashes (every escaped quote and
+ * newline of the messages they hold), and this encoding took 6 % of the ingest thread's time.
+ */
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const copyText = (v: string) =>
+  COPY_SPECIAL.test(v) ? v.replaceAll("\\", "\\\\").replaceAll("\t", "\\t").replaceAll("\n", "\\n").replaceAll("\r", "\\r") : v;
+/** JSON text (JSON.stringify's: control characters are escaped, so backslashes are the only special ones). */
+const copyJson = (v: string) => (v.includes("\\") ? v.replaceAll("\\", "\\\\") : v);
 const copyField = (v: string | number | bigint | null) => (v === null ? "\\N" : typeof v === "string" ? copyText(v) : String(v));
+const ARRAY_SPECIAL = /["\\]/;
 /** A text[] literal: every element quoted, quotes and backslashes escaped inside. */
-const copyArray = (a: string[]) => copyText(`{${a.map((x) => `"${x.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`);
+const copyArray = (a: string[]) =>
+  copyText(`{${a.map((x) => `"${ARRAY_SPECIAL.test(x) ? x.replaceAll("\\", "\\\\").replaceAll('"', '\\"') : x}"`).join(",")}}`);
 
 /** One row in STEP_COLUMNS order. */
 export function stepCopyLine(projectId: string, s: StepRow): string {
@@ -83,9 +92,9 @@ export function stepCopyLine(projectId: string, s: StepRow): string {
       copyArray(s.callNames),
       copyArray(s.toolResultIds),
       copyField(s.handoffTo),
-      copyText(s.attributes),
-      copyText(s.events),
-      copyText(s.links),
+      copyJson(s.attributes),
+      copyJson(s.events),
+      copyJson(s.links),
       copyText(s.scopeName),
     ].join("\t") + "\n"
   );
