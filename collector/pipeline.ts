@@ -13,7 +13,8 @@ import { normalizeLogs } from "@/collector/normalize/logs";
 import type { Format } from "@/collector/receiver/otlp";
 import type { Metrics } from "@/collector/receiver/metrics";
 import { StoreQueue } from "@/collector/store/queue";
-import { afterCommit as storeAfterCommit, type AgentKey, type WriteResult } from "@/collector/store/writer";
+import { afterCommit as storeAfterCommit } from "@/collector/store/after-commit";
+import type { AgentKey, WriteResult } from "@/collector/store/writer";
 
 /**
  * The ingest pipeline behind the receiver: decode -> normalize (conventions, redaction,

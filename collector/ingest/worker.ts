@@ -65,10 +65,17 @@ function handle(m: ToWorker): void {
       ? pipeline.traces(m.projectId, m.format, m.body, decoded)
       : pipeline.logs(m.projectId, m.format, m.body, decoded);
   taken.add(work);
+  // Metrics first: a port keeps the order of messages, so whoever learns of the answer finds its counts recorded.
   work
     .then(
-      (outcome) => post({ t: "done", id, outcome }),
-      (error: unknown) => post({ t: "failed", id, error: toWire(error) }),
+      (outcome) => {
+        metrics.flush();
+        post({ t: "done", id, outcome });
+      },
+      (error: unknown) => {
+        metrics.flush();
+        post({ t: "failed", id, error: toWire(error) });
+      },
     )
     .finally(() => {
       taken.delete(work);

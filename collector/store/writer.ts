@@ -2,8 +2,6 @@ import type pg from "pg";
 import { copyStepLines, STEP_COLUMNS, stepCopyLine } from "@/collector/store/step-rows";
 import type { IngestBatch, MessageRow, StepRow } from "@/collector/normalize/batch";
 import { rollupRuns } from "@/collector/store/rollup";
-import { runsChangedPayloads } from "@/collector/store/notify";
-import { RUNS_CHANNEL, type RunRef } from "@/lib/live/channels";
 import { applyPendingLogEvents, insertLogEvents, spanKeysOf } from "@/collector/store/log-events";
 
 /**
@@ -22,7 +20,7 @@ export type WriteResult = {
   stored: number;
   duplicates: number;
   changedRuns: { projectId: string; runId: string }[];
-  /** Agents and sessions to refresh after the commit (afterCommit). */
+  /** Agents and sessions to refresh after the commit (collector/store/after-commit.ts). */
   touched: { agents: AgentKey[]; sessions: { projectId: string; sessionId: string }[] };
   /** GenAI events sent as logs: newly stored, redelivered, and steps that now show their messages. */
   logEvents: { stored: number; duplicates: number; stepsUpdated: number };
@@ -135,7 +133,7 @@ function agentRows(batches: IngestBatch[]): AgentParam[] {
 /**
  * Agents, sessions and runs in one statement. Agents and sessions are shared by many concurrent writes, so the
  * transaction never locks their rows: new ones are inserted with DO NOTHING and existing ones left alone (their
- * last_seen_at and run counts are refreshed after the commit: afterCommit). A run row exists before its steps (the
+ * last_seen_at and run counts are refreshed after the commit: after-commit.ts). A run row exists before its steps (the
  * run list reads it); its aggregates are filled in by finishSteps. Returns the runs this transaction created: they
  * hold no step yet (a concurrent writer of the same run waits on its unique index entry until this one commits).
  */
@@ -392,35 +390,4 @@ function messagesOf(
       }
   }
   return rows.sort((a, b) => cmp(a.projectId, b.projectId) || cmp(a.m.hash, b.m.hash));
-}
-
-/**
- * After a commit, outside any write transaction, in one statement: last_seen_at of the agents and sessions written
- * to, sessions' run counts (counted, so they stay exact), and the "run changed" notifications for live views
- * (collector/store/notify.ts).
- */
-export async function afterCommit(pool: pg.Pool, touched: WriteResult["touched"], runs: RunRef[]): Promise<void> {
-  const { agents, sessions } = touched;
-  if (agents.length === 0 && sessions.length === 0 && runs.length === 0) return;
-  await pool.query(
-    `WITH seen_agents AS (
-       UPDATE agents a SET last_seen_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(p, s, i)
-       WHERE a.project_id = t.p AND a.service_name = t.s AND a.instance_id = t.i
-     ), seen_sessions AS (
-       UPDATE sessions s SET last_seen_at = now(),
-         run_count = (SELECT count(*) FROM runs r WHERE r.project_id = s.project_id AND r.session_id = s.id)
-       FROM unnest($4::uuid[], $5::text[]) AS t(p, id) WHERE s.project_id = t.p AND s.id = t.id
-     )
-     SELECT pg_notify($6, payload) FROM unnest($7::text[]) AS payload`,
-    [
-      agents.map((a) => a.projectId),
-      agents.map((a) => a.serviceName),
-      agents.map((a) => a.instanceId),
-      sessions.map((x) => x.projectId),
-      sessions.map((x) => x.sessionId),
-      RUNS_CHANNEL,
-      runsChangedPayloads(runs),
-    ],
-  );
 }
