@@ -6,7 +6,8 @@
  *
  * Database: BENCH_DATABASE_URL or TEST_DATABASE_URL (a server on which a fresh
  * database is created and dropped), default postgresql://postgres@127.0.0.1:5432/postgres.
- * Sizes: BENCH_SPANS (default 150000) spans of ~1.2 KB; BENCH_HEAVY_SPANS (default 30000) of ~12 KB.
+ * Sizes: BENCH_SPANS (default 150000) spans of ~1.2 KB; BENCH_HEAVY_SPANS (default 30000) of ~12 KB;
+ * BENCH_HISTORY_SPANS (default 30000) of conversations sent whole (each model call carries the history so far).
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -26,6 +27,7 @@ import { agentRequest, type GeneratedRequest } from "@/bench/otlp-gen";
 const BASE = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const SMALL_SPANS = Number(process.env.BENCH_SPANS ?? 150_000);
 const HEAVY_SPANS = Number(process.env.BENCH_HEAVY_SPANS ?? 30_000);
+const HISTORY_SPANS = Number(process.env.BENCH_HISTORY_SPANS ?? 30_000);
 const REQUEST_SPANS = 512;
 const CONCURRENCY = 8;
 
@@ -70,6 +72,13 @@ async function main() {
     log(`generated ${heavy.length} heavy requests, ${(avgBytes(heavy) / 1024).toFixed(2)} KB/span`);
     const b = await runPhase(collector, headers, heavy, CONCURRENCY);
     report("12 KB spans, max rate", b, b.spans / b.seconds);
+
+    const whole = Array.from({ length: Math.ceil(HISTORY_SPANS / REQUEST_SPANS) }, () =>
+      agentRequest(REQUEST_SPANS, { contentBytes: 0, fullHistory: true }),
+    );
+    log(`generated ${whole.length} requests of whole conversations, ${(avgBytes(whole) / 1024).toFixed(2)} KB/span`);
+    const h = await runPhase(collector, headers, whole, CONCURRENCY);
+    report("whole conversations, max rate", h, h.spans / h.seconds);
 
     const half = Array.from({ length: 60 }, () => agentRequest(REQUEST_SPANS, { contentBytes: 0 }));
     const c = await runPhase(collector, headers, half, 2, undefined, rateA / 2);

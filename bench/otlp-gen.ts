@@ -31,7 +31,11 @@ const TOOL_DEFINITIONS = JSON.stringify([
 const FARE_RULES =
   "Changes allowed up to 24 h before departure for a fee of 50 EUR. Refunds only for flexible fares. Baggage: one cabin bag of 8 kg.";
 
-export function agentRequest(spanCount: number, opts: { contentBytes: number; spansPerRun?: number }): GeneratedRequest {
+export function agentRequest(
+  spanCount: number,
+  /** fullHistory: each model call carries the whole conversation so far (most frameworks), not its last three messages. */
+  opts: { contentBytes: number; spansPerRun?: number; fullHistory?: boolean },
+): GeneratedRequest {
   const perRun = opts.spansPerRun ?? 32;
   const spans: Uint8Array[] = [];
   let probe = { traceId: "", spanId: "" };
@@ -66,7 +70,7 @@ export function agentRequest(spanCount: number, opts: { contentBytes: number; sp
             kv.string(9, "server.address", "api.openai.com"),
             kv.string(9, "gen_ai.system_instructions", system),
             kv.string(9, "gen_ai.tool.definitions", TOOL_DEFINITIONS),
-            kv.string(9, "gen_ai.input.messages", JSON.stringify(history.slice(-3))),
+            kv.string(9, "gen_ai.input.messages", JSON.stringify(opts.fullHistory ? history : history.slice(-3))),
             kv.string(
               9,
               "gen_ai.output.messages",

@@ -10,6 +10,7 @@ import type { CollectorEnv } from "@/collector/env";
 import type { IngestBatch } from "@/collector/normalize/batch";
 import { normalizeBatch, normalizeInto, type NormalizeOptions } from "@/collector/normalize/normalize";
 import { normalizeLogs } from "@/collector/normalize/logs";
+import { MessageMemo } from "@/collector/normalize/message-memo";
 import type { Format } from "@/collector/receiver/otlp";
 import type { Metrics } from "@/collector/receiver/metrics";
 import { StoreQueue } from "@/collector/store/queue";
@@ -49,6 +50,7 @@ export function createPipeline(
   const normalizeOptions = {
     redact: createRedactor(env.CAUSEWAY_REDACT, env.CAUSEWAY_REDACT_PATTERNS),
     maxValueBytes: env.CAUSEWAY_MAX_VALUE_BYTES,
+    memo: new MessageMemo(MESSAGE_MEMO_CHARS),
   };
   /** After-commit updates still running (agents' and sessions' last activity, "run changed" notifications). */
   const bookkeeping = new Set<Promise<void>>();
@@ -137,6 +139,12 @@ export function createPipeline(
       holding(body.byteLength, () => pipeline.logs(projectId, format, body, onDecoded)),
   };
 }
+
+/**
+ * Characters of message content remembered per generation (collector/normalize/message-memo.ts): two generations
+ * hold at most ~16 MB with their stored forms, enough for the conversations of many concurrent runs.
+ */
+const MESSAGE_MEMO_CHARS = 4 * 1024 * 1024;
 
 /** Spans normalized per turn of the event loop. */
 const NORMALIZE_SLICE = 64;

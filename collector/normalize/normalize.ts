@@ -6,13 +6,19 @@ import type { Redactor } from "@/lib/ingest/redact";
 import type { Span } from "@/lib/otlp/types";
 import { agentKey, type AgentRow, type IngestBatch, type StepRow } from "@/collector/normalize/batch";
 import { stepFacts, type StoredMessage } from "@/collector/normalize/facts";
+import { messageMemoKey, type MessageMemo } from "@/collector/normalize/message-memo";
 
 /**
  * Normalize stage: decoded spans -> rows. Each span goes through its convention
  * family (lib/conventions), then everything is cleaned (redaction, caps) before it
  * becomes a row, so nothing unredacted can reach the store.
  */
-export type NormalizeOptions = { redact: Redactor; maxValueBytes: number };
+export type NormalizeOptions = {
+  redact: Redactor;
+  maxValueBytes: number;
+  /** Messages already stored by this configuration, found by content (collector/normalize/message-memo.ts). */
+  memo?: MessageMemo;
+};
 
 const STATUS = ["unset", "ok", "error"] as const;
 const I64_MAX = (1n << 63n) - 1n;
@@ -34,8 +40,8 @@ function toStepRow(span: Span, batch: IngestBatch, opts: NormalizeOptions): Step
   const clean = createCleaner(opts.redact, opts.maxValueBytes);
   const agent = agentOf(span, batch, clean);
 
-  const context = (n.inputMessages ?? []).map((m, i) => storeMessage(m, `input_messages[${i}]`, batch, clean));
-  const produced = (n.outputMessages ?? []).map((m, i) => storeMessage(m, `output_messages[${i}]`, batch, clean));
+  const context = (n.inputMessages ?? []).map((m, i) => storeMessage(m, `input_messages[${i}]`, batch, clean, opts.memo));
+  const produced = (n.outputMessages ?? []).map((m, i) => storeMessage(m, `output_messages[${i}]`, batch, clean, opts.memo));
   const input = bodyOf(n, "input", clean);
   const output = bodyOf(n, "output", clean);
 
@@ -145,7 +151,14 @@ export function storeMessage(
   path: string,
   batch: IngestBatch,
   clean: Cleaner,
+  memo?: MessageMemo,
 ): StoredMessage & { hash: string; bytes: number } {
+  const key = memo && messageMemoKey(m);
+  const known = key === undefined ? undefined : memo!.get(key);
+  if (known) {
+    if (!batch.messages.has(known.row.hash)) batch.messages.set(known.row.hash, known.row);
+    return known.stored;
+  }
   const before = clean.truncated.length;
   const body: Record<string, unknown> = {
     role: clean.text(m.role, `${path}.role`),
@@ -173,13 +186,16 @@ export function storeMessage(
     };
     batch.messages.set(hash, row);
   }
-  return {
+  const stored = {
     hash,
     bytes: row.byteSize,
     role: body.role as string,
     toolCalls: body.tool_calls as StoredMessage["toolCalls"],
     toolCallId: body.tool_call_id as string | undefined,
   };
+  // A message with a cut is not remembered: its cuts are recorded with each step's own path.
+  if (key !== undefined && clean.truncated.length === before) memo!.set(key, { stored, row });
+  return stored;
 }
 
 /**
