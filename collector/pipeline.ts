@@ -68,8 +68,8 @@ export function createPipeline(
       metrics.inc("causeway_collector_log_events_stored_total", result.logEvents.stored);
       metrics.inc("causeway_collector_log_events_duplicate_total", result.logEvents.duplicates);
       metrics.inc("causeway_collector_steps_updated_from_logs_total", result.logEvents.stepsUpdated);
-      metrics.set("causeway_collector_last_batch_spans", spans);
-      metrics.set("causeway_collector_last_commit_ms", Math.round(ms));
+      metrics.record("causeway_collector_batch_spans", spans);
+      metrics.record("causeway_collector_commit_duration_seconds", ms / 1000);
       afterCommit?.(result.changedRuns);
       const touched = { ...result.touched, agents: result.touched.agents.filter(agentsSeen.due) };
       const done = storeAfterCommit(pool, touched, result.changedRuns)

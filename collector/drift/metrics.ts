@@ -1,3 +1,5 @@
+import { SECONDS_BUCKETS, type MetricSpec } from "@/collector/receiver/metrics";
+
 /** The drift stage's metrics, added to the collector's /metrics. */
 export const DRIFT_METRICS = {
   causeway_collector_drift_evaluations_total: { type: "counter", help: "Runs evaluated by the drift detectors." },
@@ -11,5 +13,9 @@ export const DRIFT_METRICS = {
     help: "Run changes not evaluated because too many runs were waiting.",
   },
   causeway_collector_drift_pending_runs: { type: "gauge", help: "Runs waiting for a drift evaluation." },
-  causeway_collector_drift_last_evaluation_ms: { type: "gauge", help: "Duration of the last drift evaluation in milliseconds." },
-} as const;
+  causeway_collector_drift_evaluation_duration_seconds: {
+    type: "histogram",
+    help: "Duration of a drift evaluation call (up to 64 runs loaded and evaluated together).",
+    buckets: SECONDS_BUCKETS,
+  },
+} as const satisfies Record<string, MetricSpec>;

@@ -57,7 +57,7 @@ export function createDriftStage(pool: pg.Pool, o: DriftStageOptions): DriftStag
       const started = performance.now();
       const results = await evaluateRuns(deps, runs);
       o.metrics?.inc("causeway_collector_drift_evaluations_total", results.length);
-      o.metrics?.set("causeway_collector_drift_last_evaluation_ms", Math.round(performance.now() - started));
+      o.metrics?.record("causeway_collector_drift_evaluation_duration_seconds", (performance.now() - started) / 1000);
       const costs = new Map<string, number>();
       const changed: RunRef[] = [];
       for (const r of results) {

@@ -173,6 +173,7 @@ export class IngestWorker implements Pipeline {
       case "metrics":
         for (const [name, by] of Object.entries(m.inc)) this.opts.metrics.inc(name, by);
         for (const [name, value] of Object.entries(m.set)) this.opts.metrics.set(name, value);
+        for (const [name, value] of m.record) this.opts.metrics.record(name, value);
         break;
       case "committed":
         this.opts.onCommitted(m.runs);

@@ -18,7 +18,7 @@ export type FromWorker =
   /** A request's spans (or GenAI log events) counted, before they are normalized and stored. */
   | { t: "decoded"; id: number; items: number }
   | { t: "queued"; spans: number }
-  | { t: "metrics"; inc: Record<string, number>; set: Record<string, number> }
+  | { t: "metrics"; inc: Record<string, number>; set: Record<string, number>; record: [string, number][] }
   | { t: "committed"; runs: WriteResult["changedRuns"] }
   | { t: "closed" };
 

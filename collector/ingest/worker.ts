@@ -88,6 +88,7 @@ function handle(m: ToWorker): void {
 function forwardingMetrics(send: (m: FromWorker) => void): Metrics & { flush(): void } {
   let inc: Record<string, number> = {};
   let set: Record<string, number> = {};
+  let record: [string, number][] = [];
   let dirty = false;
   return {
     inc(name, by = 1) {
@@ -98,15 +99,21 @@ function forwardingMetrics(send: (m: FromWorker) => void): Metrics & { flush(): 
       set[name] = value;
       dirty = true;
     },
+    record(name, value, labels) {
+      if (labels) throw new Error("labelled histograms live on the main thread");
+      record.push([name, value]);
+      dirty = true;
+    },
     observe() {
       throw new Error("gauges read at scrape time live on the main thread");
     },
-    render: () => "",
+    render: () => Promise.resolve(""),
     flush() {
       if (!dirty) return;
-      send({ t: "metrics", inc, set });
+      send({ t: "metrics", inc, set, record });
       inc = {};
       set = {};
+      record = [];
       dirty = false;
     },
   };

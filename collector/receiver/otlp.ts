@@ -39,7 +39,7 @@ type Deps = {
 export const MAX_INFLIGHT_REQUESTS = 16;
 
 export function tracesHandler(deps: Deps, sink: Sink) {
-  return limited(deps, (req, res) => receive(deps, sink, encodeTraceResponse, req, res));
+  return limited(deps, "traces", (req, res) => receive(deps, sink, encodeTraceResponse, req, res));
 }
 
 /**
@@ -47,12 +47,19 @@ export function tracesHandler(deps: Deps, sink: Sink) {
  * other records are counted and dropped; GenAI events that cannot be used are rejected in partial_success.
  */
 export function logsHandler(deps: Deps, sink: Sink) {
-  return limited(deps, (req, res) => receive(deps, sink, encodeLogsResponse, req, res));
+  return limited(deps, "logs", (req, res) => receive(deps, sink, encodeLogsResponse, req, res));
 }
 
-function limited(deps: Deps, receive: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
+function limited(deps: Deps, signal: "traces" | "logs", receive: (req: IncomingMessage, res: ServerResponse) => Promise<void>) {
   let inflight = 0;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    res.once("finish", () =>
+      deps.metrics.record("causeway_collector_request_duration_seconds", (performance.now() - started) / 1000, {
+        signal,
+        code: String(res.statusCode),
+      }),
+    );
     if (inflight >= MAX_INFLIGHT_REQUESTS || deps.busy?.()) {
       req.resume();
       deps.metrics.inc("causeway_collector_throttled_total");

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "@/lib/log";
-import type { Metrics } from "@/collector/receiver/metrics";
+import { METRICS_CONTENT_TYPE, type Metrics } from "@/collector/receiver/metrics";
 
 export type Probe = () => Promise<boolean>;
 
@@ -26,8 +26,9 @@ export function createCollectorServer(opts: {
       send(res, ok ? 200 : 503, { status: ok ? "ok" : "unavailable", database: ok ? "ok" : "unreachable" });
     },
     "GET /metrics": async (_req, res) => {
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-      res.end(opts.metrics.render());
+      const text = await opts.metrics.render();
+      res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE });
+      res.end(text);
     },
     ...opts.routes,
   };

@@ -239,6 +239,29 @@ describe("the OTLP/HTTP contract", () => {
     assert.match(body.partialSuccess!.errorMessage, /trace/i);
     assert.equal((await q(`SELECT 1 FROM steps WHERE run_id = $1`, [traceId])).length, 1);
   });
+
+  test("/metrics shows request, batch and commit histograms and the process's own metrics", async () => {
+    assert.equal((await post(jsonRequest([jsonSpan(hex(0xabc0f1, 32), hex(1, 16), null, "one")]))).status, 200);
+    assert.equal((await post("{}", { "content-type": "text/plain" })).status, 415);
+    const res = await fetch(`${collector.url}/metrics`);
+    assert.equal(res.headers.get("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+    const text = await res.text();
+    const value = (series: string) =>
+      Number(
+        text
+          .split("\n")
+          .find((line) => line.startsWith(`${series} `))
+          ?.split(" ")[1],
+      );
+    assert.ok(value('causeway_collector_request_duration_seconds_count{signal="traces",code="200"}') >= 1, text);
+    assert.ok(value('causeway_collector_request_duration_seconds_count{signal="traces",code="415"}') >= 1);
+    // Batches are written in the ingest worker: their histograms cross to the main thread's registry.
+    assert.ok(value("causeway_collector_batch_spans_count") >= 1);
+    assert.ok(value('causeway_collector_batch_spans_bucket{le="+Inf"}') >= 1);
+    assert.ok(value("causeway_collector_commit_duration_seconds_sum") > 0);
+    assert.ok(value("process_cpu_seconds_total") > 0, "standard process metrics");
+    assert.match(text, /^nodejs_eventloop_lag_seconds /m);
+  });
 });
 
 describe("storage semantics", () => {

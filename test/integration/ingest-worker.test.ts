@@ -83,7 +83,7 @@ test("spans are decoded, stored and reported: outcome, metrics, the changed run"
     spans.map((s) => s.spanId).sort(),
   );
   assert.ok(committed.includes(traceId), "the drift stage hears of the run");
-  const text = metrics.render();
+  const text = await metrics.render();
   assert.match(text, /^causeway_collector_spans_accepted_total 2$/m);
   assert.match(text, /^causeway_collector_spans_rejected_total 1$/m);
   assert.match(text, /^causeway_collector_batches_committed_total [1-9]/m);
