@@ -65,23 +65,22 @@ function handle(m: ToWorker): void {
       ? pipeline.traces(m.projectId, m.format, m.body, decoded)
       : pipeline.logs(m.projectId, m.format, m.body, decoded);
   taken.add(work);
-  // Metrics first: a port keeps the order of messages, so whoever learns of the answer finds its counts recorded.
+  // Metrics and the queue's size first: a port keeps the order of messages, so whoever learns of the answer finds
+  // its counts recorded and its spans no longer queued.
   work
     .then(
       (outcome) => {
         metrics.flush();
+        reportQueued();
         post({ t: "done", id, outcome });
       },
       (error: unknown) => {
         metrics.flush();
+        reportQueued();
         post({ t: "failed", id, error: toWire(error) });
       },
     )
-    .finally(() => {
-      taken.delete(work);
-      metrics.flush();
-      reportQueued();
-    });
+    .finally(() => taken.delete(work));
 }
 
 /** Metrics recorded here, sent to the main thread's registry (which renders /metrics) in one message per request. */

@@ -5,8 +5,8 @@ import { isTransientDbError, RetryableError } from "@/collector/store/errors";
 import { copySupported, writeBatches, type WriteResult } from "@/collector/store/writer";
 
 /**
- * Batches requests into few large transactions: a flush starts when enough spans
- * are waiting or after a short interval, whichever comes first. A request's promise
+ * Batches requests into few large transactions: a flush starts at once when no write
+ * is in flight, otherwise when enough spans are waiting or after a short interval. A request's promise
  * resolves only after its spans are committed (so a 200 means stored). Memory is
  * bounded: above `maxQueuedSpans` new requests are refused with 429 right away.
  */
@@ -56,7 +56,9 @@ export class StoreQueue {
 
   private schedule(): void {
     if (this.inFlight >= this.opts.concurrency || this.waiting.length === 0) return;
-    if (this.pendingInWaiting() >= this.opts.maxBatchSpans || this.closed) {
+    // With no write in flight the database is idle: waiting to fill a batch would only add latency. While
+    // writes are in flight, requests gather until one ends, the batch is full or the interval passes.
+    if (this.inFlight === 0 || this.pendingInWaiting() >= this.opts.maxBatchSpans || this.closed) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       void this.flush();
@@ -88,7 +90,6 @@ export class StoreQueue {
       await this.writeGroup(group, spans);
     } finally {
       this.inFlight--;
-      this.queuedSpans -= spans;
       this.schedule();
       if (this.inFlight === 0 && this.waiting.length === 0) this.idle.splice(0).forEach((f) => f());
     }
@@ -100,7 +101,7 @@ export class StoreQueue {
       const result = await this.write(group.map((i) => i.batch));
       this.opts.onCommitted?.(result, spans, performance.now() - started);
       // Each request learns its own counts; the run list is shared.
-      for (const item of group) item.resolve({ ...result, stored: item.spans });
+      for (const item of group) this.settle(item).resolve({ ...result, stored: item.spans });
     } catch (error) {
       if (isTransientDbError(error)) {
         // Refuse at once (503) until a background probe reaches the database again, rather than
@@ -108,15 +109,21 @@ export class StoreQueue {
         this.unavailableUntil = Number.MAX_SAFE_INTEGER;
         this.probeUntilAvailable();
         this.opts.log.warn("database unavailable; answering 503 until it is back", { error: (error as Error).message });
-        for (const item of group) item.reject(new RetryableError("database unavailable", 503, 5));
+        for (const item of group) this.settle(item).reject(new RetryableError("database unavailable", 503, 5));
       } else if (group.length > 1) {
         // One bad request must not fail the others it was batched with: write them one by one.
         for (const item of group) await this.writeGroup([item], item.spans).catch(() => {});
       } else {
         this.opts.log.error("could not store a request", { error });
-        group[0]!.reject(error);
+        this.settle(group[0]!).reject(error);
       }
     }
+  }
+
+  /** An item leaves the count as it is answered, so whoever hears the answer finds it no longer queued. */
+  private settle(item: Item): Item {
+    this.queuedSpans -= item.spans;
+    return item;
   }
 
   /** Whether the database takes COPY (learnt on the first write). */
